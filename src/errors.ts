@@ -1,0 +1,102 @@
+/**
+ * The only error catalogue of Corral (fastify `lib/errors.js`, sigstore `error.ts`).
+ *
+ * Tier (b) failures — ones that make a whole run wrong — throw an {@link AppError} with a stable
+ * SCREAMING_SNAKE `code` prefixed by its area. Tests assert the code, never the message text.
+ * The CLI prints `error [CODE]: message` plus the hint, and exits with the code's exit status.
+ */
+
+export const ERROR_CODES = {
+  // generic / CLI
+  CLI_USAGE: { exit: 2, http: 400 },
+  CONFIG_INVALID: { exit: 2, http: 400 },
+  INTERNAL: { exit: 70, http: 500 },
+
+  // image/: references and sources
+  IMAGE_REF_INVALID: { exit: 2, http: 400 },
+  IMAGE_NOT_FOUND: { exit: 3, http: 404 },
+  IMAGE_SOURCE_UNAVAILABLE: { exit: 3, http: 502 },
+  IMAGE_PLATFORM_NOT_FOUND: { exit: 3, http: 404 },
+  IMAGE_AMBIGUOUS: { exit: 2, http: 400 },
+  // image/: content
+  IMAGE_ARCHIVE_CORRUPT: { exit: 4, http: 422 },
+  IMAGE_LAYER_CORRUPT: { exit: 4, http: 422 },
+  IMAGE_LAYER_DIGEST_MISMATCH: { exit: 4, http: 422 },
+  /** A manifest, index or config whose bytes do not hash to the digest that named them. */
+  IMAGE_DIGEST_MISMATCH: { exit: 4, http: 422 },
+  IMAGE_MANIFEST_INVALID: { exit: 4, http: 422 },
+  IMAGE_CONFIG_INVALID: { exit: 4, http: 422 },
+  IMAGE_MEDIA_TYPE_UNSUPPORTED: { exit: 4, http: 422 },
+  IMAGE_SCHEMA1_UNSUPPORTED: { exit: 4, http: 422 },
+  IMAGE_LIMIT_EXCEEDED: { exit: 4, http: 413 },
+  IMAGE_PATH_NOT_FOUND: { exit: 3, http: 404 },
+  IMAGE_SYMLINK_LOOP: { exit: 4, http: 422 },
+  IMAGE_NOT_A_FILE: { exit: 4, http: 422 },
+  // image/: registry
+  REGISTRY_AUTH_FAILED: { exit: 5, http: 401 },
+  REGISTRY_DENIED: { exit: 5, http: 403 },
+  REGISTRY_UNAVAILABLE: { exit: 5, http: 502 },
+  REGISTRY_PROTOCOL: { exit: 5, http: 502 },
+  REGISTRY_TLS: { exit: 5, http: 502 },
+  // image/: docker daemon
+  DOCKER_UNAVAILABLE: { exit: 5, http: 502 },
+  DOCKER_API: { exit: 5, http: 502 },
+
+  // vulndb/: the local vulnerability database
+  VULNDB_NOT_FOUND: { exit: 3, http: 503 },
+  VULNDB_SCHEMA_TOO_NEW: { exit: 6, http: 503 },
+  VULNDB_CORRUPT: { exit: 6, http: 503 },
+  VULNDB_LOCKED: { exit: 6, http: 409 },
+  VULNDB_ARTIFACT_INVALID: { exit: 4, http: 422 },
+  VULNDB_CHECKSUM_MISMATCH: { exit: 4, http: 422 },
+  VULNDB_DELTA_BASE_MISMATCH: { exit: 6, http: 409 },
+  // vulndb/feeds/: downloading and importing feeds
+  FEED_SOURCE_UNKNOWN: { exit: 2, http: 400 },
+  FEED_PATH_NOT_FOUND: { exit: 3, http: 404 },
+  FEED_DOWNLOAD_FAILED: { exit: 5, http: 502 },
+  FEED_HTTP_STATUS: { exit: 5, http: 502 },
+  FEED_SIZE_OUT_OF_BOUNDS: { exit: 4, http: 422 },
+  FEED_TRUNCATED: { exit: 5, http: 502 },
+  FEED_FORMAT_INVALID: { exit: 4, http: 422 },
+} as const satisfies Record<string, { exit: number; http: number }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface AppErrorOptions {
+  /** What the user can do next, printed on its own line after the message. */
+  hint?: string;
+  cause?: unknown;
+}
+
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
+  override readonly name = 'AppError';
+  readonly code: C;
+  readonly hint: string | undefined;
+
+  constructor(code: C, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+  }
+
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exit;
+  }
+
+  get httpStatus(): number {
+    return ERROR_CODES[this.code].http;
+  }
+}
+
+export function isAppError(err: unknown, code?: ErrorCode): err is AppError {
+  return err instanceof AppError && (code === undefined || err.code === code);
+}
+
+/** A short description of any thrown value, for messages that wrap a lower-level failure. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code !== undefined && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
+  }
+  return String(err);
+}

@@ -1,0 +1,42 @@
+/**
+ * Content digests of small, fully read documents (manifests, indexes, configs).
+ * Layers are never hashed here: the layer walker verifies them while it streams.
+ *
+ * ref. https://github.com/opencontainers/image-spec/blob/main/descriptor.md#digests
+ */
+import { createHash } from 'node:crypto';
+import { AppError } from '../../errors.js';
+import { parseDigest } from '../layer/digest.js';
+
+/** `sha256:<hex>` (or another supported algorithm) of `bytes`. */
+export function computeDigest(bytes: Uint8Array, algorithm = 'sha256'): string {
+  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+}
+
+/** True for a well-formed digest of an algorithm we can compute (sha256, sha512). */
+export function isSupportedDigest(digest: string): boolean {
+  return parseDigest(digest) !== undefined;
+}
+
+/**
+ * Throws `IMAGE_DIGEST_MISMATCH` unless `bytes` hash to `expected`. `what` names the document and
+ * where it came from (e.g. `manifest 1.0 of ghcr.io/org/app`).
+ */
+export function assertDigest(bytes: Uint8Array, expected: string, what: string): void {
+  const parsed = parseDigest(expected);
+  if (parsed === undefined) {
+    throw new AppError('IMAGE_MANIFEST_INVALID', `${what}: unsupported or malformed digest "${expected}"`, {
+      hint: 'Corral verifies sha256 and sha512 digests only',
+    });
+  }
+  const actual = computeDigest(bytes, parsed.algorithm);
+  if (actual !== expected) {
+    throw new AppError(
+      'IMAGE_DIGEST_MISMATCH',
+      `${what}: content digest is ${actual}, expected ${expected}`,
+      {
+        hint: 'the registry or a proxy served different content; retry, and report it if it persists',
+      },
+    );
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Opening the vulnerability database file: location, pragmas, schema-version gate and migrations.
+ * Location: `--db PATH` > `$CORRAL_HOME/db/vuln.db` > `~/.cache/corral/db/vuln.db`.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { AppError, describeError } from '../errors.js';
+import { CURRENT_SCHEMA, migrate } from './migrations/index.js';
+import { checkSchemaVer, parseSchemaVer } from './schema.js';
+
+export type Db = Database.Database;
+
+/** The DB path the CLI uses when `--db` is not given. */
+export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
+  const home = env.CORRAL_HOME;
+  if (home !== undefined && home !== '') return join(home, 'db', 'vuln.db');
+  return join(homedir(), '.cache', 'corral', 'db', 'vuln.db');
+}
+
+function readSchema(db: Db, where: string): string | undefined {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+  if (hasMeta === undefined) return undefined;
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+  if (row === undefined) return undefined;
+  if (parseSchemaVer(row.value) === undefined) {
+    throw new AppError('VULNDB_CORRUPT', `vulnerability DB ${where} has an unreadable schema version "${row.value}"`, {
+      hint: 'delete the file and run "corral db update"',
+    });
+  }
+  return row.value;
+}
+
+function gate(db: Db, where: string, access: 'read' | 'write'): void {
+  const raw = readSchema(db, where);
+  if (raw === undefined) {
+    if (access === 'read') {
+      throw new AppError('VULNDB_CORRUPT', `${where} is not a corral vulnerability DB (no schema version)`, {
+        hint: 'run "corral db update" or "corral db pull URL" to create one',
+      });
+    }
+    return;
+  }
+  const found = parseSchemaVer(raw);
+  if (found) checkSchemaVer(found, CURRENT_SCHEMA, access, where);
+}
+
+/** Opens an existing DB for queries; `VULNDB_NOT_FOUND`, `VULNDB_SCHEMA_TOO_NEW`, `VULNDB_CORRUPT`. */
+export function openForRead(path: string): Db {
+  if (!existsSync(path)) {
+    throw new AppError('VULNDB_NOT_FOUND', `no vulnerability DB at ${path}`, {
+      hint: 'run "corral db update" (online), "corral db pull URL" or "corral db import PATH --source …" first',
+    });
+  }
+  let db: Db | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    gate(db, path, 'read');
+    return db;
+  } catch (err) {
+    db?.close();
+    if (err instanceof AppError) throw err;
+    throw new AppError('VULNDB_CORRUPT', `cannot open vulnerability DB ${path}: ${describeError(err)}`, {
+      hint: 'delete the file and run "corral db update"',
+      cause: err,
+    });
+  }
+}
+
+/**
+ * Opens (creating if needed) a DB for writing and migrates it. `bulk` trades durability for speed and
+ * is only for files nobody else reads (the temp file of an update, swapped in by an atomic rename).
+ */
+export function openForWrite(path: string, options: { bulk?: boolean } = {}): Db {
+  let db: Db | undefined;
+  try {
+    db = new Database(path);
+    gate(db, path, 'write');
+    if (options.bulk === true) {
+      db.pragma('journal_mode = OFF');
+      db.pragma('synchronous = OFF');
+      db.pragma('cache_size = -65536');
+      db.pragma('temp_store = MEMORY');
+    } else {
+      db.pragma('journal_mode = DELETE');
+    }
+    migrate(db, path);
+    return db;
+  } catch (err) {
+    db?.close();
+    if (err instanceof AppError) throw err;
+    throw new AppError('VULNDB_CORRUPT', `cannot open vulnerability DB ${path} for writing: ${describeError(err)}`, {
+      hint: 'check permissions and free space; delete the file to rebuild it',
+      cause: err,
+    });
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * One OSV record → {@link AdvisoryRecord}. Field semantics follow the OSV schema
+ * (https://ossf.github.io/osv-schema/): `aliases` are the same vulnerability under other ids, a
+ * single-entry `upstream` CVE (Ubuntu/Debian `…-CVE-…` records) is treated as an alias too, `withdrawn`
+ * records stay as text but match nothing, `severity[].score` holds a CVSS vector, and GHSA puts a
+ * textual rating in `database_specific.severity`. Shape defects become `unknown` items.
+ */
+import { z } from 'zod';
+import { cvss2BaseScore, cvss3BaseScore, levelFromScore, levelFromText } from '../../cvss.js';
+import type { AdvisoryRecord, Affected, AffectedRange, FeedItem, RangeEvent, SeverityRating } from '../../model.js';
+import { splitEcosystem } from './ecosystems.js';
+
+const Str = z.string();
+const LooseObject = z.record(z.unknown());
+const Severity = z.object({ type: Str, score: Str });
+const Range = z.object({ type: Str, events: z.array(LooseObject) });
+
+/** Lenient boundary schema: required keys only where a record is useless without them. */
+export const OsvRecord = z.object({
+  id: Str.min(1),
+  modified: Str.optional(),
+  published: Str.optional(),
+  withdrawn: Str.optional(),
+  aliases: z.array(Str).nullish(),
+  upstream: z.array(Str).nullish(),
+  summary: Str.optional(),
+  details: Str.optional(),
+  severity: z.array(Severity).nullish(),
+  affected: z
+    .array(
+      z.object({
+        package: z.object({ ecosystem: Str, name: Str }).optional(),
+        severity: z.array(Severity).nullish(),
+        ranges: z.array(Range).nullish(),
+        versions: z.array(Str).nullish(),
+        ecosystem_specific: LooseObject.nullish(),
+        database_specific: LooseObject.nullish(),
+      }),
+    )
+    .nullish(),
+  references: z.array(z.object({ type: Str.optional(), url: Str })).nullish(),
+  database_specific: LooseObject.nullish(),
+});
+export type OsvRecord = z.infer<typeof OsvRecord>;
+
+const EVENT_KEYS = ['introduced', 'fixed', 'last_affected', 'limit'] as const;
+const RANGE_TYPES = new Set(['ECOSYSTEM', 'SEMVER', 'GIT']);
+
+type Unknown = Extract<FeedItem, { kind: 'unknown' }>;
+
+function unknown(location: string, code: string, message: string): Unknown {
+  return { kind: 'unknown', location, code, message };
+}
+
+/** Parses one OSV JSON value; returns the advisory (if usable) and the defects found. */
+export function parseOsvRecord(raw: unknown, location: string): { record?: AdvisoryRecord; unknowns: Unknown[] } {
+  const parsed = OsvRecord.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    return { unknowns: [unknown(location, 'OSV_RECORD_INVALID', issues)] };
+  }
+  const r = parsed.data;
+  const unknowns: Unknown[] = [];
+  const source = severitySource(r);
+  const record: AdvisoryRecord = {
+    id: r.id,
+    source: 'osv',
+    aliases: aliasesOf(r),
+    ...(r.summary === undefined ? {} : { summary: r.summary }),
+    ...(r.details === undefined ? {} : { details: r.details }),
+    ...(r.published === undefined ? {} : { published: r.published }),
+    ...(r.modified === undefined ? {} : { modified: r.modified }),
+    ...(r.withdrawn === undefined ? {} : { withdrawn: r.withdrawn }),
+    references: (r.references ?? []).map((x) => (x.type === undefined ? { url: x.url } : { type: x.type, url: x.url })),
+    cwes: cwesOf(r.database_specific),
+    severities: recordSeverities(r, source),
+    affected: [],
+  };
+  for (const [i, a] of (r.affected ?? []).entries()) {
+    const where = `${location}#affected[${i}]`;
+    if (a.package === undefined) continue; // affected entries without a package describe git-only (OSS-Fuzz) data
+    record.affected.push(toAffected(a as AffectedInput, source, where, unknowns));
+  }
+  return { record, unknowns };
+}
+
+function aliasesOf(r: OsvRecord): string[] {
+  const out = new Set((r.aliases ?? []).filter((a) => a !== r.id));
+  const upstream = r.upstream ?? [];
+  if (upstream.length === 1 && /^CVE-\d{4}-\d+$/.test(upstream[0]!)) out.add(upstream[0]!);
+  return [...out];
+}
+
+function cwesOf(db: Record<string, unknown> | null | undefined): string[] {
+  const ids = db?.cwe_ids;
+  return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function severitySource(r: OsvRecord): string {
+  if (r.id.startsWith('GHSA-')) return 'ghsa';
+  const eco = r.affected?.[0]?.package?.ecosystem;
+  return eco === undefined ? 'osv' : `osv:${splitEcosystem(eco).ecosystem}`;
+}
+
+/** A CVSS vector or textual rating of `severity[]` → rating with a computed score. */
+export function ratingOf(s: { type: string; score: string }, source: string): SeverityRating {
+  const type = s.type.toUpperCase();
+  if (type === 'CVSS_V3' || type === 'CVSS_V2') {
+    const v = type === 'CVSS_V3' ? 3 : 2;
+    const score = v === 3 ? cvss3BaseScore(s.score) : cvss2BaseScore(s.score);
+    return score === undefined
+      ? { source, type, vector: s.score, level: 'unknown' }
+      : { source, type, vector: s.score, score, level: levelFromScore(score, v) };
+  }
+  if (type === 'CVSS_V4') return { source, type, vector: s.score, level: 'unknown' };
+  // Ecosystem-defined types (e.g. `Ubuntu`) carry a textual rating in `score`.
+  return { source, type: s.type, level: levelFromText(s.score) };
+}
+
+function textRating(db: Record<string, unknown> | null | undefined, source: string): SeverityRating | undefined {
+  const text = db?.severity;
+  return typeof text === 'string' ? { source, type: 'text', level: levelFromText(text) } : undefined;
+}
+
+function recordSeverities(r: OsvRecord, source: string): SeverityRating[] {
+  const out = (r.severity ?? []).map((s) => ratingOf(s, source));
+  const text = textRating(r.database_specific, source);
+  if (text !== undefined) out.push(text);
+  return out;
+}
+
+type AffectedInput = NonNullable<OsvRecord['affected']>[number] & { package: { ecosystem: string; name: string } };
+
+function toAffected(a: AffectedInput, source: string, where: string, unknowns: Unknown[]): Affected {
+  const { ecosystem, distroRelease } = splitEcosystem(a.package.ecosystem);
+  const ranges: AffectedRange[] = [];
+  for (const [j, range] of (a.ranges ?? []).entries()) {
+    const parsed = toRange(range, `${where}.ranges[${j}]`, unknowns);
+    if (parsed !== undefined) ranges.push(parsed);
+  }
+  const fixedIn = firstFixed(ranges);
+  const versions = a.versions ?? [];
+  const severity =
+    a.severity?.[0] === undefined
+      ? (textRating(a.ecosystem_specific, source) ?? textRating(a.database_specific, source))
+      : ratingOf(a.severity[0], source);
+  return {
+    ecosystem,
+    ...(distroRelease === undefined ? {} : { distroRelease }),
+    package: a.package.name,
+    ranges,
+    versions,
+    fixState: fixedIn !== undefined ? 'fixed' : ranges.length > 0 || versions.length > 0 ? 'not-fixed' : 'unknown',
+    ...(fixedIn === undefined ? {} : { fixedIn }),
+    ...(severity === undefined ? {} : { severity }),
+  };
+}
+
+function toRange(range: { type: string; events: Record<string, unknown>[] }, where: string, unknowns: Unknown[]): AffectedRange | undefined {
+  if (!RANGE_TYPES.has(range.type)) {
+    unknowns.push(unknown(where, 'OSV_RANGE_TYPE_UNSUPPORTED', `range type "${range.type}" is not ECOSYSTEM, SEMVER or GIT`));
+    return undefined;
+  }
+  const events: RangeEvent[] = [];
+  for (const e of range.events) {
+    const keys = EVENT_KEYS.filter((k) => typeof e[k] === 'string');
+    const key = keys[0];
+    if (keys.length !== 1 || key === undefined) {
+      unknowns.push(unknown(where, 'OSV_EVENT_INVALID', `event ${JSON.stringify(e)} must have exactly one of ${EVENT_KEYS.join(', ')}`));
+      return undefined;
+    }
+    events.push({ [key]: e[key] as string } as RangeEvent);
+  }
+  return { type: range.type as AffectedRange['type'], events };
+}
+
+function firstFixed(ranges: AffectedRange[]): string | undefined {
+  for (const r of ranges) {
+    if (r.type === 'GIT') continue;
+    for (const e of r.events) if ('fixed' in e) return e.fixed;
+  }
+  return undefined;
+}
