@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '**/testdata/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '**/testdata/**', 'coverage/**', '.test-env/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

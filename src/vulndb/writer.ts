@@ -380,13 +380,17 @@ export class VulnDbWriter {
       );
   }
 
-  /** Marks a source as refreshed; `completeUntil` is the `since` of its next incremental update. */
-  recordSource(source: FeedSourceId, s: { importerVersion: number; completeUntil: string; full: boolean; unknowns: number }): void {
+  /**
+   * Marks a source as refreshed. `completeUntil` (the `since` of its next incremental update) is only
+   * given by `db update`, which knows the upstream state it reached; imports leave it unchanged.
+   */
+  recordSource(source: FeedSourceId, s: { importerVersion: number; completeUntil?: string; full: boolean; unknowns: number }): void {
     this.db
       .prepare(
         `INSERT INTO feed_source (source, importer_version, complete_until, last_full_at, last_incremental_at, unknowns, gen)
          VALUES (@source, @v, @until, @full, @inc, @unknowns, @gen)
-         ON CONFLICT (source) DO UPDATE SET importer_version = excluded.importer_version, complete_until = excluded.complete_until,
+         ON CONFLICT (source) DO UPDATE SET importer_version = excluded.importer_version,
+           complete_until = coalesce(excluded.complete_until, complete_until),
            last_full_at = coalesce(excluded.last_full_at, last_full_at),
            last_incremental_at = coalesce(excluded.last_incremental_at, last_incremental_at),
            unknowns = excluded.unknowns, gen = excluded.gen`,
@@ -394,9 +398,9 @@ export class VulnDbWriter {
       .run({
         source,
         v: s.importerVersion,
-        until: s.completeUntil,
-        full: s.full ? s.completeUntil : null,
-        inc: s.full ? null : s.completeUntil,
+        until: s.completeUntil ?? null,
+        full: s.full ? (s.completeUntil ?? new Date().toISOString()) : null,
+        inc: s.full ? null : (s.completeUntil ?? new Date().toISOString()),
         unknowns: s.unknowns,
         gen: this.gen,
       });

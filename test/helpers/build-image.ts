@@ -229,19 +229,38 @@ function splitPath(path: string): { parent: string; base: string } {
  */
 export function tarEntryFor(f: FileSpec, linkedMode?: number): { header: TarHeader; body: Buffer } {
   const type = f.type ?? (f.path.endsWith('/') ? 'dir' : 'file');
-  const mtime = f.mtime === undefined ? DEFAULT_MTIME : typeof f.mtime === 'number' ? new Date(f.mtime * 1000) : f.mtime;
+  const mtime =
+    f.mtime === undefined ? DEFAULT_MTIME : typeof f.mtime === 'number' ? new Date(f.mtime * 1000) : f.mtime;
   const common = { uid: f.uid ?? 0, gid: f.gid ?? 0, mtime };
   const empty = Buffer.alloc(0);
   switch (type) {
     case 'file': {
       const body = Buffer.from(f.content ?? '');
-      return { header: { ...common, name: toTarName(f.path, false), type: 'file', mode: f.mode ?? 0o644, size: body.length }, body };
+      return {
+        header: {
+          ...common,
+          name: toTarName(f.path, false),
+          type: 'file',
+          mode: f.mode ?? 0o644,
+          size: body.length,
+        },
+        body,
+      };
     }
     case 'dir':
-      return { header: { ...common, name: toTarName(f.path, true), type: 'directory', mode: f.mode ?? 0o755 }, body: empty };
+      return {
+        header: { ...common, name: toTarName(f.path, true), type: 'directory', mode: f.mode ?? 0o755 },
+        body: empty,
+      };
     case 'symlink':
       return {
-        header: { ...common, name: toTarName(f.path, false), type: 'symlink', mode: f.mode ?? 0o777, linkname: requireTarget(f) },
+        header: {
+          ...common,
+          name: toTarName(f.path, false),
+          type: 'symlink',
+          mode: f.mode ?? 0o777,
+          linkname: requireTarget(f),
+        },
         body: empty,
       };
     case 'hardlink':
@@ -257,11 +276,20 @@ export function tarEntryFor(f: FileSpec, linkedMode?: number): { header: TarHead
       };
     case 'whiteout': {
       const { parent, base } = splitPath(toTarName(f.path, false));
-      return { header: { ...common, name: `${parent}.wh.${base}`, type: 'file', mode: f.mode ?? 0o644, size: 0 }, body: empty };
+      return {
+        header: { ...common, name: `${parent}.wh.${base}`, type: 'file', mode: f.mode ?? 0o644, size: 0 },
+        body: empty,
+      };
     }
     case 'opaque':
       return {
-        header: { ...common, name: `${toTarName(f.path, true)}.wh..wh..opq`, type: 'file', mode: f.mode ?? 0o644, size: 0 },
+        header: {
+          ...common,
+          name: `${toTarName(f.path, true)}.wh..wh..opq`,
+          type: 'file',
+          mode: f.mode ?? 0o644,
+          size: 0,
+        },
         body: empty,
       };
   }
@@ -279,7 +307,10 @@ export function layerTarStream(files: readonly FileSpec[]): Readable {
   const pack = tarPack();
   const modes = new Map<string, number>();
   for (const f of files) {
-    const { header, body } = tarEntryFor(f, f.target === undefined ? undefined : modes.get(normaliseSpecPath(f.target)));
+    const { header, body } = tarEntryFor(
+      f,
+      f.target === undefined ? undefined : modes.get(normaliseSpecPath(f.target)),
+    );
     if (header.mode !== undefined) modes.set(normaliseSpecPath(f.path), header.mode);
     pack.entry(header, body);
   }
@@ -312,7 +343,9 @@ async function zstdCompress(src: Readable, dest: Writable): Promise<void> {
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve, reject) => {
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`zstd exited ${code}: ${stderr}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`zstd exited ${code}: ${stderr}`)),
+    );
   });
   await Promise.all([pipeline(src, child.stdin), pipeline(child.stdout, dest), exited]);
 }
@@ -370,7 +403,8 @@ function buildConfig(
   const created = overrides?.created ?? DEFAULT_MTIME.toISOString();
   const history: HistoryEntry[] = layers.map((l) => ({
     created,
-    created_by: l.createdBy ?? (isEmptyLayer(l) ? '/bin/sh -c #(nop) ENV CORRAL=1' : '/bin/sh -c #(nop) ADD files'),
+    created_by:
+      l.createdBy ?? (isEmptyLayer(l) ? '/bin/sh -c #(nop) ENV CORRAL=1' : '/bin/sh -c #(nop) ADD files'),
     ...(isEmptyLayer(l) ? { empty_layer: true } : {}),
   }));
   const { config: runConfig, ...rest } = overrides ?? {};
@@ -483,13 +517,22 @@ export async function buildOciLayout(dir: string, spec: ImageSpec): Promise<Buil
   }
   if (manifests.length === 1) {
     const m = manifests[0]!;
-    await tagInIndex(dir, { mediaType: m.mediaType, digest: m.digest, size: m.size, platform: m.platform }, tag);
+    await tagInIndex(
+      dir,
+      { mediaType: m.mediaType, digest: m.digest, size: m.size, platform: m.platform },
+      tag,
+    );
     return { dir, tag, digest: m.digest, mediaType: m.mediaType, manifests };
   }
   const index = {
     schemaVersion: 2,
     mediaType: types.index,
-    manifests: manifests.map((m) => ({ mediaType: m.mediaType, digest: m.digest, size: m.size, platform: m.platform })),
+    manifests: manifests.map((m) => ({
+      mediaType: m.mediaType,
+      digest: m.digest,
+      size: m.size,
+      platform: m.platform,
+    })),
   };
   const indexBlob = await writeJsonBlob(blobsDir, index);
   await tagInIndex(dir, { mediaType: types.index, ...indexBlob }, tag);
@@ -518,7 +561,9 @@ async function writeTar(
     } else if (e.file) {
       const { size } = await stat(e.file);
       await new Promise<void>((resolve, reject) => {
-        const sink = pack.entry({ ...common, type: 'file', mode: 0o644, size }, (err) => (err ? reject(err) : resolve()));
+        const sink = pack.entry({ ...common, type: 'file', mode: 0o644, size }, (err) =>
+          err ? reject(err) : resolve(),
+        );
         createReadStream(e.file!)
           .on('error', reject)
           .pipe(sink as unknown as Writable);
@@ -531,7 +576,9 @@ async function writeTar(
 
 async function listFilesRecursive(root: string, rel = ''): Promise<Array<{ name: string; dir: boolean }>> {
   const out: Array<{ name: string; dir: boolean }> = [];
-  const names = (await readdir(join(root, rel), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const names = (await readdir(join(root, rel), { withFileTypes: true })).sort((a, b) =>
+    a.name < b.name ? -1 : 1,
+  );
   for (const d of names) {
     const name = rel ? `${rel}/${d.name}` : d.name;
     if (d.isDirectory()) {
@@ -602,7 +649,12 @@ export async function buildDockerArchive(
         const id = createHash('sha256').update(`${parent} ${built.diffId}`).digest('hex');
         if (!seen.has(id)) {
           seen.add(id);
-          const v1 = { id, ...(parent ? { parent } : {}), created: DEFAULT_MTIME.toISOString(), container_config: {} };
+          const v1 = {
+            id,
+            ...(parent ? { parent } : {}),
+            created: DEFAULT_MTIME.toISOString(),
+            container_config: {},
+          };
           entries.push(
             { name: `${id}/`, dir: true },
             { name: `${id}/VERSION`, bytes: Buffer.from('1.0') },
@@ -626,7 +678,11 @@ export async function buildDockerArchive(
         entries.push({ name: `${configHex}.json`, bytes: configBytes });
       }
       const repoTags = image.repoTags ?? [];
-      manifest.push({ Config: `${configHex}.json`, RepoTags: repoTags.length ? repoTags : null, Layers: layers.map((l) => `${l.id}/layer.tar`) });
+      manifest.push({
+        Config: `${configHex}.json`,
+        RepoTags: repoTags.length ? repoTags : null,
+        Layers: layers.map((l) => `${l.id}/layer.tar`),
+      });
       for (const ref of repoTags) {
         const { repo, tag } = splitRepoTag(ref);
         (repositories[repo] ??= {})[tag] = parent;

@@ -19,7 +19,10 @@ const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 /** The state dir of `scripts/test-env.sh` (`$CORRAL_TEST_ENV_DIR`, else `<repo>/.test-env`). */
 export function testEnvDir(): string {
-  return process.env.CORRAL_TEST_ENV_DIR || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '.test-env');
+  return (
+    process.env.CORRAL_TEST_ENV_DIR ||
+    resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '.test-env')
+  );
 }
 
 export interface DebootstrapResult {
@@ -107,7 +110,8 @@ export async function debootstrapRootfs(dir: string): Promise<DebootstrapResult>
   await mkdir(cacheDir, { recursive: true });
   if (!(await exists(tarFile))) {
     await withLock(`${tarFile}.lock`, async () => {
-      if (!(await exists(tarFile))) await buildCache(tarFile, process.env.CORRAL_DEBIAN_MIRROR || DEFAULT_MIRROR);
+      if (!(await exists(tarFile)))
+        await buildCache(tarFile, process.env.CORRAL_DEBIAN_MIRROR || DEFAULT_MIRROR);
     });
   }
   await mkdir(dir, { recursive: true });

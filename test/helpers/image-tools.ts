@@ -16,12 +16,17 @@ const execFileAsync = promisify(execFile);
 const MAX_TOOL_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 /** Runs a tool; the error names the command and carries its stderr. */
-export async function runTool(cmd: string, args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
+export async function runTool(
+  cmd: string,
+  args: readonly string[],
+): Promise<{ stdout: string; stderr: string }> {
   try {
     return await execFileAsync(cmd, [...args], { maxBuffer: MAX_TOOL_OUTPUT_BYTES, encoding: 'utf8' });
   } catch (err) {
     const e = err as Error & { stderr?: string; code?: number | string };
-    throw new Error(`${cmd} ${args.join(' ')} failed (${e.code}): ${e.stderr?.trim() || e.message}`, { cause: err });
+    throw new Error(`${cmd} ${args.join(' ')} failed (${e.code}): ${e.stderr?.trim() || e.message}`, {
+      cause: err,
+    });
   }
 }
 
@@ -37,7 +42,7 @@ export interface PushOptions {
   certDir?: string;
   /** false for plain-HTTP registries. Default true. */
   tlsVerify?: boolean;
-  /** Manifest format to push (`v2s2` converts to Docker schema2). Default: keep. */
+  /** Manifest format to push (`v2s2` converts to Docker schema2). Default: keep every digest. */
   format?: 'oci' | 'v2s2';
   /** Copy every platform of an index (`--all`). Default true. */
   all?: boolean;
@@ -66,7 +71,8 @@ export async function pushToRegistry(
       args.push('--dest-cert-dir', opts.certDir);
     }
     if (opts.tlsVerify === false) args.push('--dest-tls-verify=false');
-    if (opts.format) args.push('--format', opts.format);
+    // Without a format change, push the blobs as built (skopeo would otherwise gzip plain layers).
+    args.push(...(opts.format ? ['--format', opts.format] : ['--preserve-digests']));
     const dest = destRef.startsWith('docker://') ? destRef : `docker://${destRef}`;
     await runTool('skopeo', [...args, `oci:${layoutDir}:${tag}`, dest]);
     return (await readFile(join(tmp, 'digest'), 'utf8')).trim();
@@ -101,10 +107,17 @@ export function normalisePath(name: string): string {
   return `/${parts.join('/')}`;
 }
 
-const byPath = (a: FileListEntry, b: FileListEntry): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+const byPath = (a: FileListEntry, b: FileListEntry): number =>
+  a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 
 /** Paths Docker's init layer creates in every container (moby `daemon/initlayer`). */
-const DOCKER_INIT_FILES = new Set(['/.dockerenv', '/etc/hostname', '/etc/hosts', '/etc/resolv.conf', '/etc/mtab']);
+const DOCKER_INIT_FILES = new Set([
+  '/.dockerenv',
+  '/etc/hostname',
+  '/etc/hosts',
+  '/etc/resolv.conf',
+  '/etc/mtab',
+]);
 /** Mount points (and everything below them) that Docker always provides. */
 const DOCKER_MOUNT_DIRS = ['/dev', '/proc', '/sys'];
 
@@ -118,7 +131,9 @@ const DOCKER_MOUNT_DIRS = ['/dev', '/proc', '/sys'];
  */
 export function dropDockerInjected(entries: readonly FileListEntry[]): FileListEntry[] {
   const kept = entries.filter(
-    (e) => !DOCKER_INIT_FILES.has(e.path) && !DOCKER_MOUNT_DIRS.some((d) => e.path === d || e.path.startsWith(`${d}/`)),
+    (e) =>
+      !DOCKER_INIT_FILES.has(e.path) &&
+      !DOCKER_MOUNT_DIRS.some((d) => e.path === d || e.path.startsWith(`${d}/`)),
   );
   const etcUsed = kept.some((e) => e.path.startsWith('/etc/'));
   return etcUsed ? kept : kept.filter((e) => e.path !== '/etc');
@@ -206,7 +221,9 @@ export async function dockerExportFileList(
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<void>((resolve, reject) => {
       child.once('error', reject);
-      child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`docker export failed: ${stderr}`))));
+      child.once('close', (code) =>
+        code === 0 ? resolve() : reject(new Error(`docker export failed: ${stderr}`)),
+      );
     });
     const [entries] = await Promise.all([listTarStream(child.stdout), exited]);
     return opts.keepDockerInjected ? entries : dropDockerInjected(entries);
@@ -226,7 +243,9 @@ export async function walkFileList(root: string): Promise<FileListEntry[]> {
   const out: FileListEntry[] = [];
   const inodes = new Map<string, string>();
   const walk = async (rel: string): Promise<void> => {
-    const names = (await readdir(join(root, rel))).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const names = (await readdir(join(root, rel))).sort((a, b) =>
+      Buffer.compare(Buffer.from(a), Buffer.from(b)),
+    );
     for (const name of names) {
       const relPath = `${rel}/${name}`;
       const full = join(root, relPath);

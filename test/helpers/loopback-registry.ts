@@ -173,7 +173,7 @@ export interface LoopbackRegistry extends LoopbackServer {
   /** Token endpoint requests (path + query + authorization), for assertions. */
   tokenRequests: RecordedRequest[];
   /** Adds an image's blobs and manifest under `repo:tag` (and by digest). */
-  addImage(repo: string, tag: string, image: TestImage): void;
+  addImage(repo: string, tag: string | undefined, image: TestImage): void;
   addManifest(repo: string, tag: string | undefined, blob: Blob): void;
 }
 

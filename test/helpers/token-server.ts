@@ -121,7 +121,9 @@ function base32(data: Buffer): string {
 export function libtrustKeyId(publicKey: KeyObject): string {
   const der = publicKey.export({ type: 'spki', format: 'der' });
   const digest = createHash('sha256').update(der).digest().subarray(0, LIBTRUST_KEY_ID_BYTES);
-  return base32(digest).match(/.{1,4}/g)!.join(':');
+  return base32(digest)
+    .match(/.{1,4}/g)!
+    .join(':');
 }
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
@@ -150,11 +152,7 @@ async function loadSigningKey(keyPath: string, certPath: string): Promise<Signin
   };
 }
 
-function signJwt(
-  signing: SigningKey,
-  keyHeader: 'kid' | 'x5c',
-  claims: Record<string, unknown>,
-): string {
+function signJwt(signing: SigningKey, keyHeader: 'kid' | 'x5c', claims: Record<string, unknown>): string {
   const header =
     keyHeader === 'kid'
       ? { typ: 'JWT', alg: signing.alg, kid: signing.kid }
@@ -178,7 +176,10 @@ export function parseScopes(raw: readonly string[]): ResourceActions[] {
     out.push({
       type: scope.slice(0, first),
       name: scope.slice(first + 1, last),
-      actions: scope.slice(last + 1).split(',').filter(Boolean),
+      actions: scope
+        .slice(last + 1)
+        .split(',')
+        .filter(Boolean),
     });
   }
   return out;
@@ -234,7 +235,12 @@ async function parseTokenRequest(req: IncomingMessage, url: URL): Promise<TokenR
   };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
@@ -297,13 +303,20 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     const user = authenticate(parsed.credentials);
     if (user === false || (user === null && anonymous === 'deny')) {
       record(401, undefined);
-      return sendJson(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, {
-        'www-authenticate': 'Basic realm="corral-test-token"',
-      });
+      return sendJson(
+        res,
+        401,
+        { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] },
+        {
+          'www-authenticate': 'Basic realm="corral-test-token"',
+        },
+      );
     }
     if (parsed.service !== null && parsed.service !== opts.service) {
       record(400, user ?? undefined);
-      return sendJson(res, 400, { errors: [{ code: 'UNSUPPORTED', message: `unknown service ${parsed.service}` }] });
+      return sendJson(res, 400, {
+        errors: [{ code: 'UNSUPPORTED', message: `unknown service ${parsed.service}` }],
+      });
     }
     const token = issueToken(user ?? '', grant(user, parsed.scopes));
     const body: Record<string, unknown> = {
