@@ -70,11 +70,16 @@ ensure_tools() {
     component_failed tools "packages ${missing[*]} are missing and installing them needs root"
     return 0
   fi
-  if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
-    >>"$LOGS/apt.log" 2>&1; then
-    component_failed tools "apt-get install ${missing[*]} failed" "$LOGS/apt.log"
+  # Keep package scripts from starting a system-wide dockerd (with bridge networking) as a side effect.
+  local policy=/usr/sbin/policy-rc.d own_policy=no rc=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && own_policy=yes
   fi
+  { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+    >>"$LOGS/apt.log" 2>&1 || rc=$?
+  if [[ $own_policy == yes ]]; then rm -f "$policy"; fi
+  if ((rc != 0)); then component_failed tools "apt-get install ${missing[*]} failed" "$LOGS/apt.log"; fi
 }
 
 need() { command -v "$1" >/dev/null 2>&1; }
@@ -486,7 +491,7 @@ unmount_below() {
   for base in "$@"; do
     [[ -d $base ]] || continue
     base=$(realpath "$base")
-    awk '{ print $5 }' /proc/self/mountinfo | grep -E "^${base}/" | sort -r | while read -r mnt; do
+    awk -v base="$base/" 'index($5, base) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r mnt; do
       umount -l "$mnt" 2>/dev/null || log "could not unmount $mnt"
     done
   done

@@ -9,7 +9,8 @@
  */
 import picomatch from 'picomatch';
 import { AppError } from '../errors.js';
-import { ContentStore, type Content } from './content-store.js';
+import type { ContentStore} from './content-store.js';
+import { type Content } from './content-store.js';
 import type { Limits } from './limits.js';
 import { basename, cleanUserPath, joinPath, splitPath } from './layer/paths.js';
 import type { EntryType } from './layer/walker.js';

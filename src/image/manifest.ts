@@ -122,7 +122,7 @@ export function platformMatches(have: Platform | undefined, want: Platform): boo
 export function selectPlatform(index: Index, want: Platform, where: string): Descriptor {
   const images = index.manifests.filter((d) => d.platform?.os !== 'unknown');
   const hit = images.find((d) => platformMatches(d.platform, want));
-  if (hit) return hit as Descriptor;
+  if (hit) return hit;
   if (images.length === 1 && images[0]?.platform === undefined) return images[0] as Descriptor;
   const offered = images.map((d) => formatPlatform(d.platform)).join(', ') || 'none';
   throw new AppError('IMAGE_PLATFORM_NOT_FOUND', `${where} has no image for platform ${formatPlatform(want)} (available: ${offered})`, {

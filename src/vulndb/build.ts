@@ -78,6 +78,11 @@ export interface BuildOptions {
   fresh?: boolean;
   /** Replace the temp DB file before opening it (pulling a full artefact). */
   seed?: (tempPath: string) => Promise<void>;
+  /**
+   * `false`: do not start a new generation (`db_version` and `built_at` stay as the content sets them);
+   * for installing pulled artefacts, which carry their own version.
+   */
+  commit?: boolean;
   /** Called with a phase name at each step (progress output; the crash test keys on it). */
   onPhase?: (phase: 'copy' | 'write' | 'swap' | 'done') => void;
 }
@@ -105,7 +110,7 @@ export async function buildDb<T>(dbPath: string, fn: (ctx: BuildContext) => Prom
     const writer = new VulnDbWriter(db);
     options.onPhase?.('write');
     const result = await fn({ writer, db, scratchDir });
-    writer.finish();
+    if (options.commit !== false) writer.finish();
     db.pragma('optimize');
     db.close();
     db = undefined;

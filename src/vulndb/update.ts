@@ -220,11 +220,13 @@ async function updateFile(
   await rm(dest, { force: true });
   addStats(report.stats, stats);
   report.files.push({ name: u.name, status: 'ok', bytes: r.bytes });
+  // Incremental files (one per changed record) are not tracked one by one: that table would only grow.
+  if (mode === 'incremental') return;
   ctx.writer.recordFile(feed.id, {
     name: u.name,
     url: u.url,
-    ...(mode === 'full' && r.etag !== undefined ? { etag: r.etag } : {}),
-    ...(mode === 'full' && r.lastModified !== undefined ? { lastModified: r.lastModified } : {}),
+    ...(r.etag !== undefined ? { etag: r.etag } : {}),
+    ...(r.lastModified !== undefined ? { lastModified: r.lastModified } : {}),
     fetchedAt: ctx.now,
     checkedAt: ctx.now,
     bytes: r.bytes,

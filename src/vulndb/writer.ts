@@ -360,24 +360,24 @@ export class VulnDbWriter {
     this.db
       .prepare(
         `INSERT INTO feed_file (source, name, url, etag, last_modified, fetched_at, checked_at, bytes, records, gen)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (source, name) DO UPDATE SET url = excluded.url, etag = coalesce(excluded.etag, etag),
-           last_modified = coalesce(excluded.last_modified, last_modified), fetched_at = coalesce(excluded.fetched_at, fetched_at),
-           checked_at = excluded.checked_at, bytes = coalesce(excluded.bytes, bytes),
-           records = coalesce(excluded.records, records), gen = excluded.gen`,
+         VALUES (@source, @name, @url, @etag, @last_modified, @fetched_at, @checked_at, @bytes, coalesce(@records, 0), @gen)
+         ON CONFLICT (source, name) DO UPDATE SET url = excluded.url, etag = coalesce(@etag, etag),
+           last_modified = coalesce(@last_modified, last_modified), fetched_at = coalesce(@fetched_at, fetched_at),
+           checked_at = excluded.checked_at, bytes = coalesce(@bytes, bytes),
+           records = coalesce(@records, records), gen = excluded.gen`,
       )
-      .run(
+      .run({
         source,
-        f.name,
-        f.url ?? null,
-        f.etag ?? null,
-        f.lastModified ?? null,
-        f.fetchedAt ?? null,
-        f.checkedAt,
-        f.bytes ?? null,
-        f.records ?? null,
-        this.gen,
-      );
+        name: f.name,
+        url: f.url ?? null,
+        etag: f.etag ?? null,
+        last_modified: f.lastModified ?? null,
+        fetched_at: f.fetchedAt ?? null,
+        checked_at: f.checkedAt,
+        bytes: f.bytes ?? null,
+        records: f.records ?? null,
+        gen: this.gen,
+      });
   }
 
   /**

@@ -222,3 +222,42 @@ describe('image sources against real tools', () => {
     await assert.rejects(openImage('docker:corral-e2e/none:v1', { limits, dockerHost: host }), (e: unknown) => isAppError(e, 'IMAGE_NOT_FOUND'));
   });
 });
+
+describe('a real Debian root filesystem (debootstrap)', () => {
+  it('oci-layout, docker-archive and dir: equal umoci unpack and the extracted tree', async () => {
+    const { debootstrapRootfs } = await import('../helpers/build-image.js');
+    const { walkFileList } = await import('../helpers/image-tools.js');
+    const rootfs = join(work, 'debian-rootfs');
+    const { tarFile } = await debootstrapRootfs(rootfs);
+    const layout = join(work, 'debian-layout');
+    const layers: LayerEntry[] = [
+      { tarFile, compression: 'gzip', createdBy: 'ADD debian' },
+      {
+        createdBy: 'RUN rm -rf /usr/share/doc && rm /etc/debian_version',
+        files: [
+          { path: '/usr', type: 'dir' },
+          { path: '/usr/share', type: 'dir' },
+          { path: '/usr/share/doc', type: 'whiteout' },
+          { path: '/etc', type: 'dir' },
+          { path: '/etc/debian_version', type: 'whiteout' },
+        ],
+      },
+    ];
+    await buildOciLayout(layout, { layers, tag: 'v1' });
+    const truthRows = fromTruth(await umociUnpackFileList(layout, 'v1'));
+    const img = await openImage(`oci-layout:${layout}:v1`, { limits });
+    const { view } = await squashImage(img, { limits, wants: (p) => p === '/var/lib/dpkg/status' });
+    assert.deepEqual(fromView(view.list()), truthRows);
+    assert.match((await view.readFile('/etc/os-release')).toString(), /VERSION_CODENAME=bookworm/);
+    assert.match((await view.readFile('/var/lib/dpkg/status')).toString(), /Package: libc6/);
+    assert.equal(view.get('/usr/share/doc'), undefined);
+    await view.close();
+    await img.close();
+    // the same tree read in place as a rootfs directory
+    const dirImg = await openImage(`dir:${rootfs}`, { limits });
+    const dirView = (await squashImage(dirImg, { limits })).view;
+    assert.deepEqual(fromView(dirView.list()), fromTruth(await walkFileList(rootfs)));
+    assert.match((await dirView.readFile('/etc/os-release')).toString(), /ID=debian/);
+    await dirView.close();
+  });
+});

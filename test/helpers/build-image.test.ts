@@ -163,7 +163,10 @@ describe('buildOciLayout', () => {
       manifests: Array<{ digest: string; annotations: Record<string, string> }>;
     };
     assert.equal(index.manifests[0]!.annotations['org.opencontainers.image.ref.name'], 'v1');
-    assert.equal(JSON.parse(await readFile(join(dir, 'oci-layout'), 'utf8')).imageLayoutVersion, '1.0.0');
+    const layoutFile = JSON.parse(await readFile(join(dir, 'oci-layout'), 'utf8')) as {
+      imageLayoutVersion: string;
+    };
+    assert.equal(layoutFile.imageLayoutVersion, '1.0.0');
   });
 
   it('names every blob by its digest and records the uncompressed digest as diff_id', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { extract as tarExtract } from 'tar-stream';
+import type { Header } from 'tar-stream';
 
 const execFileAsync = promisify(execFile);
 /** Outputs of `docker load` and friends are small; this only guards against runaway output. */
@@ -139,7 +140,7 @@ export function dropDockerInjected(entries: readonly FileListEntry[]): FileListE
   return etcUsed ? kept : kept.filter((e) => e.path !== '/etc');
 }
 
-function entryType(tarType: string | null | undefined): FileListType {
+function entryType(tarType: Header['type']): FileListType {
   switch (tarType) {
     case 'file':
     case 'contiguous-file':
@@ -150,7 +151,9 @@ function entryType(tarType: string | null | undefined): FileListType {
       return 'symlink';
     case 'link':
       return 'hardlink';
-    default:
+    case 'block-device':
+    case 'character-device':
+    case 'fifo':
       return 'other';
   }
 }
@@ -159,7 +162,7 @@ function entryType(tarType: string | null | undefined): FileListType {
 export async function listTarStream(stream: Readable): Promise<FileListEntry[]> {
   const out: FileListEntry[] = [];
   const extract = tarExtract();
-  stream.pipe(extract as unknown as NodeJS.WritableStream);
+  stream.pipe(extract);
   for await (const entry of extract) {
     const h = entry.header;
     const path = normalisePath(h.name);

@@ -159,6 +159,8 @@ export interface LoopbackServer {
   /** `127.0.0.1:PORT`, usable as a registry name in references. */
   host: string;
   requests: RecordedRequest[];
+  /** TCP connections accepted so far (TLS handshakes that fail never become requests). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -182,10 +184,19 @@ export interface TlsMaterial {
   cert: string;
 }
 
-async function listen(server: Server, tls: boolean): Promise<{ url: string; host: string }> {
+async function listen(
+  server: Server,
+  tls: boolean,
+): Promise<{ url: string; host: string; connections: () => number }> {
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, host: `127.0.0.1:${port}` };
+  return {
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    host: `127.0.0.1:${port}`,
+    connections: () => connections,
+  };
 }
 
 async function closeServer(server: Server): Promise<void> {

@@ -12,24 +12,30 @@ function required(name: string): string {
   return value;
 }
 
-const server = await startTokenServer({
-  port: Number(required('CORRAL_TOKEN_DAEMON_PORT')),
-  keyPath: required('CORRAL_TOKEN_DAEMON_KEY'),
-  certPath: required('CORRAL_TOKEN_DAEMON_CERT'),
-  issuer: required('CORRAL_TOKEN_DAEMON_ISSUER'),
-  service: required('CORRAL_TOKEN_DAEMON_SERVICE'),
-  users: { [required('CORRAL_TOKEN_DAEMON_USER')]: required('CORRAL_TOKEN_DAEMON_PASSWORD') },
-});
-console.log(`ready ${server.port}`);
+async function main(): Promise<void> {
+  const server = await startTokenServer({
+    port: Number(required('CORRAL_TOKEN_DAEMON_PORT')),
+    keyPath: required('CORRAL_TOKEN_DAEMON_KEY'),
+    certPath: required('CORRAL_TOKEN_DAEMON_CERT'),
+    issuer: required('CORRAL_TOKEN_DAEMON_ISSUER'),
+    service: required('CORRAL_TOKEN_DAEMON_SERVICE'),
+    users: { [required('CORRAL_TOKEN_DAEMON_USER')]: required('CORRAL_TOKEN_DAEMON_PASSWORD') },
+  });
+  console.log(`ready ${server.port}`);
+  const shutdown = (): void => {
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('token-server-daemon: close failed', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
 
-const shutdown = (): void => {
-  server.close().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error('token-server-daemon: close failed', err);
-      process.exit(1);
-    },
-  );
-};
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
+main().catch((err: unknown) => {
+  console.error('token-server-daemon: failed to start', err);
+  process.exit(1);
+});

@@ -10,7 +10,7 @@
 import type { Readable } from 'node:stream';
 import type { Agent, Dispatcher } from 'undici';
 import { AppError } from '../../errors.js';
-import { MiB } from '../limits.js';
+import { defaultLimits, MiB } from '../limits.js';
 import type { RegistryOptions } from '../types.js';
 import { Authenticator, type Credentials } from './auth.js';
 import { assertDigest, computeDigest, isSupportedDigest } from './digest.js';
@@ -139,7 +139,6 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 10;
 /** Error bodies and token answers are small; anything larger is not read. */
 const SMALL_BODY_BYTES = 1 * MiB;
-const DEFAULT_MAX_MANIFEST_BYTES = 4 * MiB;
 
 interface Req {
   method: Dispatcher.HttpMethod;
@@ -175,15 +174,7 @@ class HttpRegistryClient implements RegistryClient {
     this.host = host;
     this.#apiHost = apiHost(host);
     this.#insecure = opts.insecure === true;
-    this.#agent = createAgent({
-      insecure: this.#insecure,
-      ...(opts.caFiles !== undefined && { caFiles: opts.caFiles }),
-    });
-    this.#policy = {
-      retries: opts.retries ?? DEFAULT_RETRIES,
-      baseMs: opts.retryBaseMs ?? DEFAULT_RETRY_BASE_MS,
-    };
-    this.#maxManifestBytes = opts.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
+    // Credentials first: a broken Docker config throws before any connection pool exists.
     const { credentials, helper } = resolveCredentials(host, opts);
     this.#helper = helper;
     this.#auth = new Authenticator({
@@ -191,6 +182,15 @@ class HttpRegistryClient implements RegistryClient {
       ...(credentials !== undefined && { credentials }),
       hint: loginHint(host, helper),
       fetchToken: (url, init, signal) => this.#fetchToken(url, init, signal),
+    });
+    this.#policy = {
+      retries: opts.retries ?? DEFAULT_RETRIES,
+      baseMs: opts.retryBaseMs ?? DEFAULT_RETRY_BASE_MS,
+    };
+    this.#maxManifestBytes = opts.maxManifestBytes ?? defaultLimits().maxManifestBytes;
+    this.#agent = createAgent({
+      insecure: this.#insecure,
+      ...(opts.caFiles !== undefined && { caFiles: opts.caFiles }),
     });
   }
 
@@ -459,7 +459,10 @@ class HttpRegistryClient implements RegistryClient {
     init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
     signal?: AbortSignal,
   ): Promise<{ status: number; body: Buffer }> {
-    const ctx: RequestContext = { host: this.host, repo: '', what: `token from ${url.host}` };
+    // The scope (`repository:NAME:pull`) travels in the query (GET) or the form (POST); NAME is for messages.
+    const scope = new URLSearchParams(init.body ?? url.search).get('scope') ?? '';
+    const repo = scope.split(':')[1] ?? '';
+    const ctx: RequestContext = { host: this.host, repo, what: `token from ${url.host}` };
     const res = await this.#withRetries(
       url,
       {
@@ -482,7 +485,8 @@ interface Exchange {
   signal?: AbortSignal | undefined;
 }
 
-const USER_AGENT = 'corral (+https://github.com/corral)';
+/** Registries log it; some (Docker Hub) use it for pull statistics. */
+const USER_AGENT = 'corral';
 
 const REPOSITORY_RE = /^[a-z0-9]+(?:(?:[._]|__|-+|\/)[a-z0-9]+)*$/;
 const TAG_RE = /^\w[\w.-]{0,127}$/;
@@ -546,7 +550,7 @@ async function readCapped(res: Res, max: number, what: string): Promise<Buffer> 
       hint: 'raise limits.maxManifestBytes if this document is legitimate',
     });
   if (declared > max) {
-    res.body.destroy();
+    discard(res);
     throw tooLarge(declared);
   }
   const chunks: Buffer[] = [];
@@ -554,12 +558,21 @@ async function readCapped(res: Res, max: number, what: string): Promise<Buffer> 
   for await (const chunk of res.body as AsyncIterable<Buffer>) {
     total += chunk.length;
     if (total > max) {
-      res.body.destroy();
+      discard(res);
       throw tooLarge(total);
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Drops a body that will not be read. undici reports the destroy as an `AbortError` event on the body;
+ * that event is the expected consequence of our own decision, so it is consumed here.
+ */
+function discard(res: Res): void {
+  res.body.once('error', () => undefined);
+  res.body.destroy();
 }
 
 /** Reads an error body for its message, tolerating anything (the status code is what matters). */
@@ -568,7 +581,7 @@ async function readErrorBody(res: Res): Promise<Buffer> {
     return await readCapped(res, SMALL_BODY_BYTES, 'error body');
   } catch {
     // An oversized or broken error body must not hide the HTTP status it came with.
-    res.body.destroy();
+    discard(res);
     return Buffer.alloc(0);
   }
 }

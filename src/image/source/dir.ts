@@ -97,7 +97,7 @@ function packTree(root: string, limits: Limits): Readable {
     pack.finalize();
   };
   run().catch((err: unknown) => pack.destroy(err as Error));
-  return Readable.from(pack as unknown as AsyncIterable<Buffer>);
+  return Readable.from(pack);
 }
 
 export const dirSource = {
@@ -121,4 +121,4 @@ export const dirSource = {
       close: () => Promise.resolve(),
     };
   },
-} satisfies { kind: 'dir'; resolve: (l: string, o: ResolveOptions) => Promise<Image> };
+} satisfies ImageSource;

@@ -60,17 +60,16 @@ async function resolveImage(
   ref: DockerReference,
   opts: ResolveOptions,
 ): Promise<Image> {
-  const where = familiarName(ref);
+  const where = formatDockerReference(ref);
   const resolved = await resolveManifest(client, ref, opts, where);
   const { manifest, response } = resolved;
   checkMediaTypes(manifest, where);
+  const call = opts.signal !== undefined ? { signal: opts.signal } : {};
   const configBytes = await client.readBlob(
     ref.repository,
     manifest.config.digest,
     opts.limits.maxManifestBytes,
-    {
-      ...(opts.signal !== undefined && { signal: opts.signal }),
-    },
+    call,
   );
   const config = parseImageConfig(configBytes, `${where} (config ${manifest.config.digest})`);
   const layers = buildLayers(client, ref, manifest, config, opts);
@@ -166,7 +165,7 @@ function buildLayers(
   if (diffIds.length !== manifest.layers.length) {
     throw new AppError(
       'IMAGE_MANIFEST_INVALID',
-      `${familiarName(ref)}: manifest lists ${manifest.layers.length} layers but the config has ${diffIds.length} diff_ids`,
+      `${formatDockerReference(ref)}: manifest lists ${manifest.layers.length} layers but the config has ${diffIds.length} diff_ids`,
     );
   }
   return manifest.layers.map((d, index): Layer => {

@@ -15,8 +15,6 @@ export const FEED_DEFECT = {
   valueUnsupported: 'FEED_VALUE_UNSUPPORTED',
   /** A file of the source is not one this importer reads (judged by its name); it is skipped. */
   fileIgnored: 'FEED_FILE_IGNORED',
-  /** A count the feed declares disagrees with the records read (KEV `count`). */
-  countMismatch: 'FEED_COUNT_MISMATCH',
 } as const;
 export type FeedDefectCode = (typeof FEED_DEFECT)[keyof typeof FEED_DEFECT];
 
@@ -52,34 +50,44 @@ export function describeIssues(error: ZodError): string {
 }
 
 /**
- * Parses each element of `value` (expected to be an array) with `schema`, keeping the valid ones and
- * reporting each invalid one through `onDefect` (with its index). A non-array `value` that is not
- * `undefined`/`null` is reported once and yields nothing.
+ * Parses each element of `value` (expected to be an array) with `schema`, keeping the valid ones with
+ * their index and reporting each invalid one through `onDefect`. A non-array `value` that is not
+ * `undefined`/`null` is reported once (index `undefined`) and yields nothing.
  */
-export function looseArray<T>(
+export function looseEntries<T>(
   value: unknown,
   schema: ZodType<T, ZodTypeDef, unknown>,
   onDefect: (index: number | undefined, message: string) => void,
-): T[] {
+): { index: number; value: T }[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     onDefect(undefined, `expected an array, found ${typeName(value)}`);
     return [];
   }
-  const out: T[] = [];
+  const out: { index: number; value: T }[] = [];
   value.forEach((element: unknown, index) => {
     const parsed = schema.safeParse(element);
-    if (parsed.success) out.push(parsed.data);
+    if (parsed.success) out.push({ index, value: parsed.data });
     else onDefect(index, describeIssues(parsed.error));
   });
   return out;
+}
+
+/** {@link looseEntries} without the indexes. */
+export function looseArray<T>(
+  value: unknown,
+  schema: ZodType<T, ZodTypeDef, unknown>,
+  onDefect: (index: number | undefined, message: string) => void,
+): T[] {
+  return looseEntries(value, schema, onDefect).map((e) => e.value);
 }
 
 /** `object`, `array`, `string`, `null`… for messages. */
 export function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  if (typeof value === 'object') return 'an object';
+  return typeof value === 'undefined' ? 'nothing' : `a ${typeof value}`;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

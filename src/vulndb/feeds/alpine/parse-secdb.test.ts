@@ -147,7 +147,7 @@ describe('alpineFeed', () => {
     const items = await collect(alpineFeed.records(src, new AbortController().signal));
     assert.equal(items.filter((i) => i.kind === 'unknown').length, 0);
     const byId = advisories(items);
-    assert.equal(byId.size, 2 + 6 + 19);
+    assert.equal(byId.size, 3 + 5 + 19);
     assert.equal(byId.get('ALPINE-CVE-2024-6119/edge/openssl')?.affected[0]?.distroRelease, 'edge');
     assert.equal(byId.get('ALPINE-CVE-2024-35195/v3.20/py3-requests')?.affected[0]?.fixedIn, '2.32.0-r0');
   });

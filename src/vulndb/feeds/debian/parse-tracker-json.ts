@@ -23,7 +23,8 @@ export const TRACKER_URL = 'https://security-tracker.debian.org/tracker';
 const ISSUE_ID = /^(?:CVE-\d{4}-\d{4,}|TEMP-\d{7}-[0-9A-F]{6})$/;
 /** `fixed_version` of a resolved release that was never affected (tracker `<not-affected>`). */
 const NOT_AFFECTED_VERSION = '0';
-const ALL_VERSIONS: AffectedRange[] = [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }];
+/** A fresh range covering every version (rows never share arrays). */
+const allVersions = (): AffectedRange[] => [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }];
 
 const ReleaseEntry = z.object({
   status: z.string(),
@@ -174,15 +175,15 @@ function fixInfo(rel: ReleaseEntry): FixInfo | Problem {
  */
 function unfixedInfo(rel: ReleaseEntry): FixInfo {
   if (normalUrgency(rel.urgency) === 'end-of-life') {
-    return { fixState: 'end-of-life', ranges: ALL_VERSIONS, note: 'end-of-life' };
+    return { fixState: 'end-of-life', ranges: allVersions(), note: 'end-of-life' };
   }
   if (rel.nodsa !== undefined && rel.nodsa !== null) {
     const reason = rel.nodsa_reason?.trim() || 'no-dsa';
     const text = rel.nodsa.trim();
-    return { fixState: 'wont-fix', ranges: ALL_VERSIONS, note: text === '' ? reason : `${reason}: ${text}` };
+    return { fixState: 'wont-fix', ranges: allVersions(), note: text === '' ? reason : `${reason}: ${text}` };
   }
-  if (rel.status === 'undetermined') return { fixState: 'unknown', ranges: ALL_VERSIONS, note: 'undetermined' };
-  return { fixState: 'not-fixed', ranges: ALL_VERSIONS };
+  if (rel.status === 'undetermined') return { fixState: 'unknown', ranges: allVersions(), note: 'undetermined' };
+  return { fixState: 'not-fixed', ranges: allVersions() };
 }
 
 /** `high**` → `high`: trailing asterisks mark an urgency the tracker took over from elsewhere. */
