@@ -39,7 +39,13 @@ async function prepareLayout(work: string): Promise<string> {
     layers: [
       { tarFile, compression: 'gzip', createdBy: 'ADD debian bookworm minbase' },
       { tarFile, compression: 'gzip', createdBy: 'RUN apt-get upgrade (same tree again)' },
-      { files: [{ path: '/app', type: 'dir' }, { path: '/app/main', content: 'x'.repeat(1000) }], createdBy: 'COPY app' },
+      {
+        files: [
+          { path: '/app', type: 'dir' },
+          { path: '/app/main', content: 'x'.repeat(1000) },
+        ],
+        createdBy: 'COPY app',
+      },
     ],
   });
   return layout;
@@ -47,15 +53,21 @@ async function prepareLayout(work: string): Promise<string> {
 
 async function layerBlobs(layout: string): Promise<string[]> {
   const { readFile } = await import('node:fs/promises');
-  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
-  const manifest = JSON.parse(await readFile(join(layout, 'blobs', ...index.manifests[0]!.digest.split(':')), 'utf8')) as { layers: { digest: string }[] };
+  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as {
+    manifests: { digest: string }[];
+  };
+  const manifest = JSON.parse(
+    await readFile(join(layout, 'blobs', ...index.manifests[0]!.digest.split(':')), 'utf8'),
+  ) as { layers: { digest: string }[] };
   return manifest.layers.map((l) => join(layout, 'blobs', ...l.digest.split(':')));
 }
 
 async function timeFloor(blobs: string[]): Promise<number> {
   const start = process.hrtime.bigint();
   for (const blob of blobs) {
-    await execFileAsync('bash', ['-c', 'gzip -dc "$1" | tar -t > /dev/null', 'bash', blob], { maxBuffer: 1024 });
+    await execFileAsync('bash', ['-c', 'gzip -dc "$1" | tar -t > /dev/null', 'bash', blob], {
+      maxBuffer: 1024,
+    });
   }
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
@@ -76,11 +88,19 @@ process.stdout.write(JSON.stringify({ ms, files, maxRssKb: process.resourceUsage
 
 async function timeCorral(layout: string): Promise<{ ms: number; files: number; maxRssKb: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD, `oci-layout:${layout}:bench`], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', CHILD, `oci-layout:${layout}:bench`],
+      { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as { ms: number; files: number; maxRssKb: number }) : reject(new Error(`bench child exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as { ms: number; files: number; maxRssKb: number })
+        : reject(new Error(`bench child exited ${code}`)),
+    );
   });
 }
 
@@ -101,7 +121,15 @@ export async function runImageReadBench(): Promise<ImageReadBenchResult> {
     if (r.ms < best.ms) best = r;
   }
   void readdir;
-  return { layers: blobs.length, storedMiB: stored / 2 ** 20, floorMs, corralMs: best.ms, ratio: best.ms / floorMs, peakRssMb: peakRss / 1024, files: best.files };
+  return {
+    layers: blobs.length,
+    storedMiB: stored / 2 ** 20,
+    floorMs,
+    corralMs: best.ms,
+    ratio: best.ms / floorMs,
+    peakRssMb: peakRss / 1024,
+    files: best.files,
+  };
 }
 
 export function reportImageRead(r: ImageReadBenchResult): boolean {

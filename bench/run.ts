@@ -12,7 +12,8 @@ async function loadOptional(): Promise<void> {
   // The vulndb bench lives in its own module; it is optional until that module exists.
   try {
     const mod = (await import('./vulndb.js')) as { runVulndbBench?: () => Promise<boolean | void> };
-    if (mod.runVulndbBench) BENCHES.push({ id: 'vulndb', run: async () => (await mod.runVulndbBench!()) !== false });
+    if (mod.runVulndbBench)
+      BENCHES.push({ id: 'vulndb', run: async () => (await mod.runVulndbBench!()) !== false });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
   }

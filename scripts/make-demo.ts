@@ -50,8 +50,18 @@ const app: FileSpec[] = [
   dir('/app'),
   dir('/app/node_modules'),
   dir('/app/node_modules/lodash'),
-  { path: '/app/node_modules/lodash/package.json', content: JSON.stringify({ name: 'lodash', version: '4.17.20', license: 'MIT' }, null, 2) },
-  { path: '/app/package.json', content: JSON.stringify({ name: 'demo-app', version: '1.0.0', dependencies: { lodash: '4.17.20' } }, null, 2) },
+  {
+    path: '/app/node_modules/lodash/package.json',
+    content: JSON.stringify({ name: 'lodash', version: '4.17.20', license: 'MIT' }, null, 2),
+  },
+  {
+    path: '/app/package.json',
+    content: JSON.stringify(
+      { name: 'demo-app', version: '1.0.0', dependencies: { lodash: '4.17.20' } },
+      null,
+      2,
+    ),
+  },
   dir('/usr/local'),
   dir('/usr/local/lib'),
   dir('/usr/local/lib/python3.11'),
@@ -72,7 +82,10 @@ await buildDockerArchive(out, {
       Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'NODE_ENV=production'],
       Entrypoint: ['node', '/app/index.js'],
       ExposedPorts: { '8080/tcp': {} },
-      Labels: { 'org.opencontainers.image.source': 'https://example.com/corral/demo', 'org.opencontainers.image.revision': '0123456789abcdef' },
+      Labels: {
+        'org.opencontainers.image.source': 'https://example.com/corral/demo',
+        'org.opencontainers.image.revision': '0123456789abcdef',
+      },
     },
   },
   layers: [

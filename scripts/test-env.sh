@@ -231,7 +231,8 @@ start_docker() {
   mkdir -p "$run" "$DIR/docker-data"
   echo '{}' >"$DIR/dockerd.json"
   echo "$run" >"$DIR/docker-run-dir"
-  # dockerd writes its own pidfile; ours is written by spawn and is the same process.
+  # $DIR/docker.pid (written by spawn) and dockerd's own --pidfile name the same process, but must be
+  # different files: dockerd refuses to start when its pidfile already names a live process.
   spawn "$pidfile" "$logfile" dockerd \
     --config-file "$DIR/dockerd.json" \
     --storage-driver=vfs --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
@@ -398,7 +399,7 @@ start_token_server() {
 }
 
 start_registry_token() {
-  local name=registry-token port token_port ports
+  local name=registry-token port token_port
   if pid_alive "$DIR/$name/pid" && registry_health "$name" 401 &&
     pid_alive "$DIR/token-server/pid" && token_server_health "$(cat "$DIR/token-server/port")"; then
     log "$name: reusing 127.0.0.1:$(cat "$DIR/$name/port") (realm port $(cat "$DIR/token-server/port"))"

@@ -31,8 +31,12 @@ export function addImageOptions(cmd: Command): Command {
     .option('--insecure', 'registry: use plain HTTP and skip TLS verification')
     .option('--ca-file <pem>', 'registry: extra CA certificate to trust (repeatable)', collect)
     .addOption(new Option('--username <user>', 'registry user name').env('CORRAL_REGISTRY_USERNAME'))
-    .addOption(new Option('--password <password>', 'registry password or token').env('CORRAL_REGISTRY_PASSWORD'))
-    .addOption(new Option('--docker-host <url>', 'Docker Engine endpoint for docker: references').env('DOCKER_HOST'))
+    .addOption(
+      new Option('--password <password>', 'registry password or token').env('CORRAL_REGISTRY_PASSWORD'),
+    )
+    .addOption(
+      new Option('--docker-host <url>', 'Docker Engine endpoint for docker: references').env('DOCKER_HOST'),
+    )
     .option('--max-image-size <size>', 'cap on decompressed bytes of the whole image (e.g. 32GiB)')
     .option('--max-layer-size <size>', 'cap on decompressed bytes of one layer (e.g. 16GiB)')
     .option('--max-file-size <size>', 'cap on one file read from the image (e.g. 2GiB)')
@@ -42,7 +46,10 @@ export function addImageOptions(cmd: Command): Command {
 function size(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = parseSize(text);
-  if (n === undefined || n <= 0) throw new AppError('CLI_USAGE', `invalid size for ${flag}: "${text}"`, { hint: 'use e.g. 512MiB, 4GiB or a byte count' });
+  if (n === undefined || n <= 0)
+    throw new AppError('CLI_USAGE', `invalid size for ${flag}: "${text}"`, {
+      hint: 'use e.g. 512MiB, 4GiB or a byte count',
+    });
   return n;
 }
 
@@ -56,7 +63,8 @@ export function limitsFromFlags(f: ImageFlags): Limits {
   if (file !== undefined) overrides.maxFileBytes = file;
   if (f.maxEntries !== undefined) {
     const n = Number(f.maxEntries);
-    if (!Number.isInteger(n) || n <= 0) throw new AppError('CLI_USAGE', `invalid --max-entries "${f.maxEntries}"`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new AppError('CLI_USAGE', `invalid --max-entries "${f.maxEntries}"`);
     overrides.maxEntriesPerLayer = n;
   }
   return defaultLimits(overrides);
@@ -65,7 +73,10 @@ export function limitsFromFlags(f: ImageFlags): Limits {
 export function resolveOptionsFromFlags(f: ImageFlags): ResolveOptions {
   const credentials =
     f.username !== undefined || f.password !== undefined
-      ? { ...(f.username !== undefined && { username: f.username }), ...(f.password !== undefined && { password: f.password }) }
+      ? {
+          ...(f.username !== undefined && { username: f.username }),
+          ...(f.password !== undefined && { password: f.password }),
+        }
       : undefined;
   return {
     limits: limitsFromFlags(f),

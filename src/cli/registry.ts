@@ -2,8 +2,9 @@
  * THE list of CLI commands (one file per command under `commands/`). Adding a command = one line here.
  */
 import type { Command } from 'commander';
+import { registerDbCommand } from './commands/db.js';
 import { registerImageCommand } from './commands/image.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand];
+export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand];

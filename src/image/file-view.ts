@@ -9,7 +9,7 @@
  */
 import picomatch from 'picomatch';
 import { AppError } from '../errors.js';
-import type { ContentStore} from './content-store.js';
+import type { ContentStore } from './content-store.js';
 import { type Content } from './content-store.js';
 import type { Limits } from './limits.js';
 import { basename, cleanUserPath, joinPath, splitPath } from './layer/paths.js';
@@ -66,7 +66,17 @@ export interface TreeNode {
 export type LazyReader = (node: TreeNode) => Promise<Buffer>;
 
 export function newDirNode(layerIndex: number, implicit = false): TreeNode {
-  return { type: 'dir', mode: 0o755, size: 0, uid: 0, gid: 0, mtime: 0, layerIndex, children: new Map(), implicit };
+  return {
+    type: 'dir',
+    mode: 0o755,
+    size: 0,
+    uid: 0,
+    gid: 0,
+    mtime: 0,
+    layerIndex,
+    children: new Map(),
+    implicit,
+  };
 }
 
 export class FileView {
@@ -159,7 +169,10 @@ export class FileView {
       if (!child) return undefined;
       if (child.type === 'symlink' && (queue.length > 0 || followLast)) {
         if (++hops > this.#limits.maxSymlinkHops) {
-          throw new AppError('IMAGE_SYMLINK_LOOP', `too many levels of symbolic links resolving ${path} (at ${joinPath([...names, part])})`);
+          throw new AppError(
+            'IMAGE_SYMLINK_LOOP',
+            `too many levels of symbolic links resolving ${path} (at ${joinPath([...names, part])})`,
+          );
         }
         const target = child.linkTarget ?? '';
         if (target.startsWith('/')) {
@@ -196,7 +209,10 @@ export class FileView {
       throw new AppError('IMAGE_NOT_A_FILE', `${path} is a ${node.type}, not a regular file`);
     }
     if (node.size > this.#limits.maxFileBytes) {
-      throw new AppError('IMAGE_LIMIT_EXCEEDED', `${path} is ${node.size} bytes, above the ${this.#limits.maxFileBytes}-byte file limit`);
+      throw new AppError(
+        'IMAGE_LIMIT_EXCEEDED',
+        `${path} is ${node.size} bytes, above the ${this.#limits.maxFileBytes}-byte file limit`,
+      );
     }
     if (node.content) return this.#store.read(node.content);
     if (node.hostPath !== undefined) return readHostFile(node.hostPath, this.#limits.maxFileBytes);

@@ -151,18 +151,44 @@ export interface LayerFileEntry {
 }
 
 /** Entries of one layer exactly as its tar holds them (whiteouts shown as markers). */
-export async function listLayerFiles(image: Image, layerIndex: number, opts: InspectOptions): Promise<LayerFileEntry[]> {
+export async function listLayerFiles(
+  image: Image,
+  layerIndex: number,
+  opts: InspectOptions,
+): Promise<LayerFileEntry[]> {
   const layer = image.layers[layerIndex];
   if (!layer) throw new RangeError(`layer ${layerIndex} out of range`);
   const out: LayerFileEntry[] = [];
-  await walkLayer(layer, { imageRef: image.ref, limits: opts.limits, budget: { used: 0 }, ...(opts.signal && { signal: opts.signal }) }, (e) => {
-    const n = normaliseEntryName(e.name);
-    if (!n.ok) return;
-    const name = basename(n.path);
-    const base = { mode: e.mode & 0o7777, size: e.size, uid: e.uid, gid: e.gid };
-    if (name === OPAQUE_MARKER) out.push({ path: n.path.slice(0, -name.length - 1) || '/', type: 'dir', ...base, marker: 'opaque' });
-    else if (name.startsWith(WHITEOUT_PREFIX)) out.push({ path: n.path.slice(0, -name.length) + name.slice(WHITEOUT_PREFIX.length), type: 'whiteout', ...base, marker: 'whiteout' });
-    else out.push({ path: n.path, type: e.type, ...base, ...(e.linkname !== undefined && { linkTarget: e.linkname }) });
-  });
+  await walkLayer(
+    layer,
+    {
+      imageRef: image.ref,
+      limits: opts.limits,
+      budget: { used: 0 },
+      ...(opts.signal && { signal: opts.signal }),
+    },
+    (e) => {
+      const n = normaliseEntryName(e.name);
+      if (!n.ok) return;
+      const name = basename(n.path);
+      const base = { mode: e.mode & 0o7777, size: e.size, uid: e.uid, gid: e.gid };
+      if (name === OPAQUE_MARKER)
+        out.push({ path: n.path.slice(0, -name.length - 1) || '/', type: 'dir', ...base, marker: 'opaque' });
+      else if (name.startsWith(WHITEOUT_PREFIX))
+        out.push({
+          path: n.path.slice(0, -name.length) + name.slice(WHITEOUT_PREFIX.length),
+          type: 'whiteout',
+          ...base,
+          marker: 'whiteout',
+        });
+      else
+        out.push({
+          path: n.path,
+          type: e.type,
+          ...base,
+          ...(e.linkname !== undefined && { linkTarget: e.linkname }),
+        });
+    },
+  );
   return out;
 }

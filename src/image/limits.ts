@@ -11,19 +11,39 @@ export const GiB = 1024 * MiB;
 export const Limits = z
   .object({
     /** Total decompressed bytes read across all layers of one image. */
-    maxTotalBytes: z.number().int().positive().default(32 * GiB),
+    maxTotalBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(32 * GiB),
     /** Decompressed bytes of a single layer. */
-    maxLayerBytes: z.number().int().positive().default(16 * GiB),
+    maxLayerBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * GiB),
     /** Ratio decompressed / stored above which a layer is treated as a bomb (only once past 64 MiB). */
     maxCompressionRatio: z.number().positive().default(200),
     /** Tar entries in one layer. */
     maxEntriesPerLayer: z.number().int().positive().default(2_000_000),
     /** Largest file kept in memory when a cataloger asks for it; larger files spill to disk. */
-    maxBufferedFileBytes: z.number().int().positive().default(8 * MiB),
+    maxBufferedFileBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(8 * MiB),
     /** Largest single file a cataloger may read at all (spilled files included). */
-    maxFileBytes: z.number().int().positive().default(2 * GiB),
+    maxFileBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(2 * GiB),
     /** Largest manifest / index / config / manifest.json accepted. */
-    maxManifestBytes: z.number().int().positive().default(4 * MiB),
+    maxManifestBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(4 * MiB),
     /** Largest path length of a tar entry. */
     maxPathLength: z.number().int().positive().default(4096),
     /** Symlink hops before a path resolution is declared a loop (Linux uses 40). */

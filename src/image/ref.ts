@@ -72,7 +72,8 @@ function looksLikePath(text: string): boolean {
 function splitPathSelector(rest: string): { location: string; selector?: string } {
   if (existsSync(rest)) return { location: rest };
   const at = rest.lastIndexOf('@');
-  if (at > 0 && existsSync(rest.slice(0, at))) return { location: rest.slice(0, at), selector: rest.slice(at) };
+  if (at > 0 && existsSync(rest.slice(0, at)))
+    return { location: rest.slice(0, at), selector: rest.slice(at) };
   for (let i = rest.length - 1; i > 0; i--) {
     if (rest[i] !== ':') continue;
     const path = rest.slice(0, i);
@@ -85,7 +86,9 @@ function splitPathSelector(rest: string): { location: string; selector?: string 
 export function detectPathKind(path: string): SourceKind {
   const st = statSync(path);
   if (st.isDirectory()) {
-    return existsSync(join(path, 'oci-layout')) && existsSync(join(path, 'index.json')) ? 'oci-layout' : 'dir';
+    return existsSync(join(path, 'oci-layout')) && existsSync(join(path, 'index.json'))
+      ? 'oci-layout'
+      : 'dir';
   }
   const head = readHead(path, 512);
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'docker-archive';
@@ -164,9 +167,7 @@ export function formatDockerReference(r: DockerReference): string {
 /** Short form as Docker prints it (`alpine:3.20`, `localhost:5000/app:1`). */
 export function familiarName(r: DockerReference): string {
   const repo =
-    r.registry === 'docker.io'
-      ? r.repository.replace(/^library\//, '')
-      : `${r.registry}/${r.repository}`;
+    r.registry === 'docker.io' ? r.repository.replace(/^library\//, '') : `${r.registry}/${r.repository}`;
   return `${repo}${r.tag !== undefined ? `:${r.tag}` : ''}${r.digest !== undefined ? `@${r.digest}` : ''}`;
 }
 

@@ -3,7 +3,12 @@ import { mkdtemp, rm, writeFile, readFile, truncate, stat } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildDockerArchive, buildOciLayout, ociLayoutToArchive, type LayerEntry } from '../../test/helpers/build-image.js';
+import {
+  buildDockerArchive,
+  buildOciLayout,
+  ociLayoutToArchive,
+  type LayerEntry,
+} from '../../test/helpers/build-image.js';
 import { isAppError } from '../errors.js';
 import { openImage, parseImageRef, squashImage } from './index.js';
 import { inspectImage } from './inspect.js';
@@ -20,9 +25,21 @@ after(async () => {
 
 const limits = defaultLimits();
 const layers = (tag: string): LayerEntry[] => [
-  { files: [{ path: '/etc', type: 'dir' }, { path: '/etc/os-release', content: `ID=${tag}\n` }], createdBy: '/bin/sh -c #(nop) ADD file:abc in /' },
+  {
+    files: [
+      { path: '/etc', type: 'dir' },
+      { path: '/etc/os-release', content: `ID=${tag}\n` },
+    ],
+    createdBy: '/bin/sh -c #(nop) ADD file:abc in /',
+  },
   { emptyLayer: true, createdBy: '/bin/sh -c #(nop) ENV A=1' },
-  { files: [{ path: '/app', type: 'dir' }, { path: '/app/main', content: 'bin' }], createdBy: 'COPY main /app/main' },
+  {
+    files: [
+      { path: '/app', type: 'dir' },
+      { path: '/app/main', content: 'bin' },
+    ],
+    createdBy: 'COPY main /app/main',
+  },
 ];
 
 async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
@@ -48,7 +65,11 @@ async function osRelease(ref: string, opts = {}): Promise<string> {
 describe('docker-archive', () => {
   it('reads a classic docker save tarball with history mapped to layers', async () => {
     const file = join(work, 'one.tar');
-    const built = await buildDockerArchive(file, { layers: layers('one'), repoTags: ['example.com/team/app:1.0'], config: { config: { User: 'app', ExposedPorts: { '8080/tcp': {} } } } });
+    const built = await buildDockerArchive(file, {
+      layers: layers('one'),
+      repoTags: ['example.com/team/app:1.0'],
+      config: { config: { User: 'app', ExposedPorts: { '8080/tcp': {} } } },
+    });
     const img = await openImage(`docker-archive:${file}`, { limits });
     assert.equal(img.source, 'docker-archive');
     assert.equal(img.configDigest, built.images[0]!.configDigest);
@@ -60,7 +81,10 @@ describe('docker-archive', () => {
     const summary = await inspectImage(img, { limits });
     assert.equal(summary.config.user, 'app');
     assert.deepEqual(summary.config.exposedPorts, ['8080/tcp']);
-    assert.deepEqual(summary.history.map((h) => h.layerIndex), [0, null, 1]);
+    assert.deepEqual(
+      summary.history.map((h) => h.layerIndex),
+      [0, null, 1],
+    );
     assert.equal(summary.files.regular, 2);
     await img.close();
   });
@@ -122,13 +146,25 @@ describe('oci layouts', () => {
       ],
     });
     assert.equal(await osRelease(`oci-layout:${dir}:v1`), 'ID=amd64\n');
-    assert.equal(await osRelease(`oci-layout:${dir}:v1`, { platform: { os: 'linux', architecture: 'arm64' } }), 'ID=arm64\n');
-    assert.equal(await osRelease(dir, { platform: { os: 'linux', architecture: 'arm', variant: 'v7' } }), 'ID=armv7\n');
-    const img = await openImage(`oci-layout:${dir}`, { limits, platform: { os: 'linux', architecture: 'arm64' } });
+    assert.equal(
+      await osRelease(`oci-layout:${dir}:v1`, { platform: { os: 'linux', architecture: 'arm64' } }),
+      'ID=arm64\n',
+    );
+    assert.equal(
+      await osRelease(dir, { platform: { os: 'linux', architecture: 'arm', variant: 'v7' } }),
+      'ID=armv7\n',
+    );
+    const img = await openImage(`oci-layout:${dir}`, {
+      limits,
+      platform: { os: 'linux', architecture: 'arm64' },
+    });
     assert.ok(img.indexDigest?.startsWith('sha256:'));
     assert.equal(img.platform.architecture, 'arm64');
     await img.close();
-    await expectCode(openImage(`oci-layout:${dir}`, { limits, platform: { os: 'linux', architecture: 's390x' } }), 'IMAGE_PLATFORM_NOT_FOUND');
+    await expectCode(
+      openImage(`oci-layout:${dir}`, { limits, platform: { os: 'linux', architecture: 's390x' } }),
+      'IMAGE_PLATFORM_NOT_FOUND',
+    );
   });
 
   it('picks images by tag or digest and reads OCI archives', async () => {
@@ -150,7 +186,9 @@ describe('oci layouts', () => {
     const dir = join(work, 'schema1');
     await buildOciLayout(dir, { layers: layers('s1') });
     const { sha256Digest } = await import('./layer/digest.js');
-    const s1 = Buffer.from(JSON.stringify({ schemaVersion: 1, name: 'x', tag: 'y', fsLayers: [], history: [] }));
+    const s1 = Buffer.from(
+      JSON.stringify({ schemaVersion: 1, name: 'x', tag: 'y', fsLayers: [], history: [] }),
+    );
     const d1 = sha256Digest(s1);
     await writeFile(join(dir, 'blobs/sha256', d1.slice(7)), s1);
     const weird = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/x-weird' }));
@@ -161,8 +199,18 @@ describe('oci layouts', () => {
       JSON.stringify({
         schemaVersion: 2,
         manifests: [
-          { mediaType: 'application/vnd.docker.distribution.manifest.v1+prettyjws', digest: d1, size: s1.length, annotations: { 'org.opencontainers.image.ref.name': 'old' } },
-          { mediaType: 'application/x-weird', digest: d2, size: weird.length, annotations: { 'org.opencontainers.image.ref.name': 'weird' } },
+          {
+            mediaType: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
+            digest: d1,
+            size: s1.length,
+            annotations: { 'org.opencontainers.image.ref.name': 'old' },
+          },
+          {
+            mediaType: 'application/x-weird',
+            digest: d2,
+            size: weird.length,
+            annotations: { 'org.opencontainers.image.ref.name': 'weird' },
+          },
         ],
       }),
     );
@@ -173,11 +221,26 @@ describe('oci layouts', () => {
 
 describe('references', () => {
   it('normalises Docker references as the Docker CLI does', () => {
-    assert.deepEqual(parseDockerReference('alpine'), { registry: 'docker.io', repository: 'library/alpine', tag: 'latest' });
-    assert.deepEqual(parseDockerReference('localhost:5000/a/b:1.2'), { registry: 'localhost:5000', repository: 'a/b', tag: '1.2' });
+    assert.deepEqual(parseDockerReference('alpine'), {
+      registry: 'docker.io',
+      repository: 'library/alpine',
+      tag: 'latest',
+    });
+    assert.deepEqual(parseDockerReference('localhost:5000/a/b:1.2'), {
+      registry: 'localhost:5000',
+      repository: 'a/b',
+      tag: '1.2',
+    });
     const d = `sha256:${'a'.repeat(64)}`;
-    assert.deepEqual(parseDockerReference(`ghcr.io/org/app@${d}`), { registry: 'ghcr.io', repository: 'org/app', digest: d });
-    assert.throws(() => parseDockerReference('UPPER/case'), (e: unknown) => isAppError(e, 'IMAGE_REF_INVALID'));
+    assert.deepEqual(parseDockerReference(`ghcr.io/org/app@${d}`), {
+      registry: 'ghcr.io',
+      repository: 'org/app',
+      digest: d,
+    });
+    assert.throws(
+      () => parseDockerReference('UPPER/case'),
+      (e: unknown) => isAppError(e, 'IMAGE_REF_INVALID'),
+    );
   });
 
   it('parses every prefix', () => {
@@ -186,6 +249,9 @@ describe('references', () => {
     assert.equal(parseImageRef('nginx:1.25').kind, 'registry');
     assert.equal(parseImageRef('dir:/tmp').kind, 'dir');
     assert.equal(parseImageRef('/tmp').kind, 'dir');
-    assert.throws(() => parseImageRef('./no/such/path'), (e: unknown) => isAppError(e, 'IMAGE_NOT_FOUND'));
+    assert.throws(
+      () => parseImageRef('./no/such/path'),
+      (e: unknown) => isAppError(e, 'IMAGE_NOT_FOUND'),
+    );
   });
 });

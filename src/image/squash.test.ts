@@ -21,7 +21,10 @@ after(async () => {
 });
 
 let seq = 0;
-async function layout(layers: LayerSpec[], extra: Parameters<typeof buildOciLayout>[1] extends infer S ? Partial<S> : never = {}) {
+async function layout(
+  layers: LayerSpec[],
+  extra: Parameters<typeof buildOciLayout>[1] extends infer S ? Partial<S> : never = {},
+) {
   const dir = join(work, `img${++seq}`);
   const built = await buildOciLayout(dir, { layers, ...extra });
   return { dir, built };
@@ -45,19 +48,29 @@ const d = (path: string): FileSpec => ({ path, type: 'dir' });
 describe('squashed file view', () => {
   it('applies whiteouts and opaque directories to lower layers only', async () => {
     const { dir } = await layout([
-      { files: [d('/a'), f('/a/x'), f('/a/y'), d('/b'), f('/b/old'), d('/b/sub'), f('/b/sub/deep'), d('/c'), f('/c/keep')] },
       {
         files: [
-          { path: '/a/x', type: 'whiteout' },
-          { path: '/b', type: 'opaque' },
-          f('/b/new'),
-          f('/c/new'),
+          d('/a'),
+          f('/a/x'),
+          f('/a/y'),
+          d('/b'),
+          f('/b/old'),
+          d('/b/sub'),
+          f('/b/sub/deep'),
+          d('/c'),
+          f('/c/keep'),
         ],
+      },
+      {
+        files: [{ path: '/a/x', type: 'whiteout' }, { path: '/b', type: 'opaque' }, f('/b/new'), f('/c/new')],
       },
     ]);
     const img = await open(dir);
     const { view } = await squashImage(img, { limits: defaultLimits() });
-    const files = view.list().filter((e) => e.type === 'file').map((e) => `${e.path}@${e.layerIndex}`);
+    const files = view
+      .list()
+      .filter((e) => e.type === 'file')
+      .map((e) => `${e.path}@${e.layerIndex}`);
     assert.deepEqual(files, ['/a/y@0', '/b/new@1', '/c/keep@0', '/c/new@1']);
     assert.equal(view.get('/a/x'), undefined);
     assert.equal(view.get('/b/sub/deep'), undefined);
@@ -72,7 +85,10 @@ describe('squashed file view', () => {
         { files: [d('/etc'), f('/etc/os-release', 'ID=upper\n')], compression },
       ]);
       const img = await open(dir);
-      const { view } = await squashImage(img, { limits: defaultLimits(), wants: (p) => p === '/etc/os-release' });
+      const { view } = await squashImage(img, {
+        limits: defaultLimits(),
+        wants: (p) => p === '/etc/os-release',
+      });
       assert.equal((await view.readFile('/etc/os-release')).toString(), 'ID=upper\n', compression);
       assert.equal(view.get('/etc/os-release')?.layerIndex, 1);
       assert.equal((await view.readFile('/etc/other')).toString(), 'other', `${compression} lazy`);
@@ -122,8 +138,14 @@ describe('squashed file view', () => {
     ]);
     const img = await open(dir);
     const { view } = await squashImage(img, { limits: defaultLimits() });
-    assert.throws(() => view.get('/a'), (e: unknown) => isAppError(e, 'IMAGE_SYMLINK_LOOP'));
-    assert.throws(() => view.get('/self'), (e: unknown) => isAppError(e, 'IMAGE_SYMLINK_LOOP'));
+    assert.throws(
+      () => view.get('/a'),
+      (e: unknown) => isAppError(e, 'IMAGE_SYMLINK_LOOP'),
+    );
+    assert.throws(
+      () => view.get('/self'),
+      (e: unknown) => isAppError(e, 'IMAGE_SYMLINK_LOOP'),
+    );
     await view.close();
     await img.close();
   });
@@ -131,7 +153,13 @@ describe('squashed file view', () => {
   it('ignores entries that climb out of the root and reports them', async () => {
     const { dir } = await layout([
       { files: [d('/etc'), f('/etc/passwd', 'root:x:0:0')] },
-      { files: [{ path: '../../etc/passwd', content: 'evil' }, { path: './a/../../../x', content: 'evil' }, f('/ok')] },
+      {
+        files: [
+          { path: '../../etc/passwd', content: 'evil' },
+          { path: './a/../../../x', content: 'evil' },
+          f('/ok'),
+        ],
+      },
     ]);
     const img = await open(dir);
     const { view } = await squashImage(img, { limits: defaultLimits() });
@@ -151,8 +179,20 @@ describe('squashed file view', () => {
 
   it('presents hard links as the file they link to', async () => {
     const { dir } = await layout([
-      { files: [d('/bin'), f('/bin/busybox', 'BUSYBOX v1.36.1'), { path: '/bin/sh', type: 'hardlink', target: 'bin/busybox' }] },
-      { files: [d('/sbin'), { path: '/sbin/init', type: 'hardlink', target: 'bin/busybox' }, { path: '/sbin/gone', type: 'hardlink', target: 'nope' }] },
+      {
+        files: [
+          d('/bin'),
+          f('/bin/busybox', 'BUSYBOX v1.36.1'),
+          { path: '/bin/sh', type: 'hardlink', target: 'bin/busybox' },
+        ],
+      },
+      {
+        files: [
+          d('/sbin'),
+          { path: '/sbin/init', type: 'hardlink', target: 'bin/busybox' },
+          { path: '/sbin/gone', type: 'hardlink', target: 'nope' },
+        ],
+      },
     ]);
     const img = await open(dir);
     const { view } = await squashImage(img, { limits: defaultLimits(), wants: (p) => p === '/bin/sh' });
@@ -204,7 +244,10 @@ describe('hostile layers', () => {
   it('stops a layer above the per-layer cap', async () => {
     const { dir } = await layout([{ files: [{ path: '/big', content: Buffer.alloc(3 * MiB, 7) }] }]);
     const img = await open(dir);
-    await expectCode(squashImage(img, { limits: defaultLimits({ maxLayerBytes: 2 * MiB }) }), 'IMAGE_LIMIT_EXCEEDED');
+    await expectCode(
+      squashImage(img, { limits: defaultLimits({ maxLayerBytes: 2 * MiB }) }),
+      'IMAGE_LIMIT_EXCEEDED',
+    );
     await img.close();
   });
 
@@ -231,13 +274,17 @@ describe('hostile layers', () => {
       const newDigest = sha256Digest(truncated);
       await writeFile(join(dir, 'blobs/sha256', newDigest.slice(7)), truncated);
       const manifestFile = join(dir, 'blobs/sha256', m.digest.slice(7));
-      const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { layers: { digest: string; size: number }[] };
+      const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as {
+        layers: { digest: string; size: number }[];
+      };
       manifest.layers[0]!.digest = newDigest;
       manifest.layers[0]!.size = truncated.length;
       const mBytes = Buffer.from(JSON.stringify(manifest));
       const mDigest = sha256Digest(mBytes);
       await writeFile(join(dir, 'blobs/sha256', mDigest.slice(7)), mBytes);
-      const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { manifests: { digest: string; size: number }[] };
+      const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as {
+        manifests: { digest: string; size: number }[];
+      };
       index.manifests[0]!.digest = mDigest;
       index.manifests[0]!.size = mBytes.length;
       await writeFile(join(dir, 'index.json'), JSON.stringify(index));
@@ -259,12 +306,22 @@ describe('hostile layers', () => {
     const digest = sha256Digest(junk);
     await writeFile(join(dir, 'blobs/sha256', digest.slice(7)), junk);
     const manifestFile = join(dir, 'blobs/sha256', m.digest.slice(7));
-    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { layers: { digest: string; size: number }[] };
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as {
+      layers: { digest: string; size: number }[];
+    };
     manifest.layers[0]!.digest = digest;
     const mBytes = Buffer.from(JSON.stringify(manifest));
     const mDigest = sha256Digest(mBytes);
     await writeFile(join(dir, 'blobs/sha256', mDigest.slice(7)), mBytes);
-    await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: mDigest, size: mBytes.length }] }));
+    await writeFile(
+      join(dir, 'index.json'),
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [
+          { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: mDigest, size: mBytes.length },
+        ],
+      }),
+    );
     const img = await open(dir);
     await expectCode(squashImage(img, { limits: defaultLimits() }), 'IMAGE_LAYER_CORRUPT');
     await img.close();

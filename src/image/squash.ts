@@ -6,7 +6,13 @@ import { AppError } from '../errors.js';
 import { ContentStore } from './content-store.js';
 import { FileView, type ImageWarning, type TreeNode } from './file-view.js';
 import { normaliseEntryName, OPAQUE_MARKER, WHITEOUT_PREFIX, basename, dirname } from './layer/paths.js';
-import { walkLayer, type ByteBudget, type EntryBody, type LayerWalkStats, type TarEntry } from './layer/walker.js';
+import {
+  walkLayer,
+  type ByteBudget,
+  type EntryBody,
+  type LayerWalkStats,
+  type TarEntry,
+} from './layer/walker.js';
 import type { Limits } from './limits.js';
 import { readRootfsInto } from './source/dir.js';
 import type { Image, Layer } from './types.js';
@@ -78,13 +84,25 @@ async function collectEntry(
   const norm = normaliseEntryName(entry.name);
   if (!norm.ok) {
     if (norm.reason === 'escapes-root') {
-      warn(view, 'IMAGE_PATH_TRAVERSAL', layer, entry.name, `entry "${entry.name}" points outside the image root; ignored`);
+      warn(
+        view,
+        'IMAGE_PATH_TRAVERSAL',
+        layer,
+        entry.name,
+        `entry "${entry.name}" points outside the image root; ignored`,
+      );
     }
     return;
   }
   const path = norm.path;
   if (path.length > opts.limits.maxPathLength) {
-    warn(view, 'IMAGE_PATH_TOO_LONG', layer, path.slice(0, 256), `path longer than ${opts.limits.maxPathLength}; ignored`);
+    warn(
+      view,
+      'IMAGE_PATH_TOO_LONG',
+      layer,
+      path.slice(0, 256),
+      `path longer than ${opts.limits.maxPathLength}; ignored`,
+    );
     return;
   }
   const name = basename(path);
@@ -93,13 +111,21 @@ async function collectEntry(
     return;
   }
   if (name.startsWith(WHITEOUT_PREFIX)) {
-    pending.whiteouts.push(`${dirname(path) === '/' ? '' : dirname(path)}/${name.slice(WHITEOUT_PREFIX.length)}`);
+    pending.whiteouts.push(
+      `${dirname(path) === '/' ? '' : dirname(path)}/${name.slice(WHITEOUT_PREFIX.length)}`,
+    );
     return;
   }
   const node = toNode(entry, layer.index, path);
   if (node.type === 'file' && opts.wants?.(path) === true) {
     if (entry.size > opts.limits.maxFileBytes) {
-      warn(view, 'IMAGE_FILE_TOO_LARGE', layer, path, `${entry.size} bytes exceeds the ${opts.limits.maxFileBytes}-byte file limit; not read`);
+      warn(
+        view,
+        'IMAGE_FILE_TOO_LARGE',
+        layer,
+        path,
+        `${entry.size} bytes exceeds the ${opts.limits.maxFileBytes}-byte file limit; not read`,
+      );
     } else {
       node.content = await view.store.fromStream(body, entry.size, opts.limits.maxBufferedFileBytes);
     }
@@ -142,11 +168,23 @@ function applyLayer(view: FileView, layer: Layer, pending: PendingLayer): void {
  * A hardlink is presented as the regular file it links to (same body, own path), as `docker export`
  * and `umoci unpack` show it. The target is looked up in this layer first, then in the lower view.
  */
-function resolveHardlink(view: FileView, layer: Layer, pending: PendingLayer, path: string, node: TreeNode): void {
+function resolveHardlink(
+  view: FileView,
+  layer: Layer,
+  pending: PendingLayer,
+  path: string,
+  node: TreeNode,
+): void {
   const targetPath = node.linkTarget ?? '';
   const target = pending.entries.get(targetPath) ?? view.lookupExact(targetPath);
   if (!target || target.type !== 'file') {
-    warn(view, 'IMAGE_HARDLINK_DANGLING', layer, path, `hard link to "${targetPath}", which is not a regular file in the image`);
+    warn(
+      view,
+      'IMAGE_HARDLINK_DANGLING',
+      layer,
+      path,
+      `hard link to "${targetPath}", which is not a regular file in the image`,
+    );
     node.type = 'file';
     node.size = 0;
     delete node.linkTarget;
@@ -163,27 +201,49 @@ function resolveHardlink(view: FileView, layer: Layer, pending: PendingLayer, pa
 }
 
 function warn(view: FileView, code: ImageWarning['code'], layer: Layer, path: string, message: string): void {
-  view.warnings.push({ code, layerIndex: layer.index, path, message: `layer ${layer.index} (${layer.digest}): ${message}` });
+  view.warnings.push({
+    code,
+    layerIndex: layer.index,
+    path,
+    message: `layer ${layer.index} (${layer.digest}): ${message}`,
+  });
 }
 
 /** Streams the node's layer again and keeps only its body (files not declared up front). */
-async function readLazily(image: Image, view: FileView, node: TreeNode, opts: SquashOptions): Promise<Buffer> {
+async function readLazily(
+  image: Image,
+  view: FileView,
+  node: TreeNode,
+  opts: SquashOptions,
+): Promise<Buffer> {
   const layer = image.layers[node.bodyLayer ?? node.layerIndex];
   const bodyPath = node.bodyPath;
   if (!layer || bodyPath === undefined) {
     throw new AppError('IMAGE_PATH_NOT_FOUND', `body of ${bodyPath ?? '?'} is not available in ${image.ref}`);
   }
   let found = false;
-  await walkLayer(layer, { imageRef: image.ref, limits: opts.limits, budget: { used: 0 }, ...(opts.signal && { signal: opts.signal }) }, async (entry, body) => {
-    if (found || entry.type !== 'file') return;
-    const norm = normaliseEntryName(entry.name);
-    if (!norm.ok || norm.path !== bodyPath) return;
-    // the last write of a path in a layer wins, so keep reading: a later duplicate replaces this body
-    node.content = await view.store.fromStream(body, entry.size, opts.limits.maxBufferedFileBytes);
-  });
+  await walkLayer(
+    layer,
+    {
+      imageRef: image.ref,
+      limits: opts.limits,
+      budget: { used: 0 },
+      ...(opts.signal && { signal: opts.signal }),
+    },
+    async (entry, body) => {
+      if (found || entry.type !== 'file') return;
+      const norm = normaliseEntryName(entry.name);
+      if (!norm.ok || norm.path !== bodyPath) return;
+      // the last write of a path in a layer wins, so keep reading: a later duplicate replaces this body
+      node.content = await view.store.fromStream(body, entry.size, opts.limits.maxBufferedFileBytes);
+    },
+  );
   found = node.content !== undefined;
   if (!found || !node.content) {
-    throw new AppError('IMAGE_PATH_NOT_FOUND', `${bodyPath} not found again in layer ${layer.index} (${layer.digest}) of ${image.ref}`);
+    throw new AppError(
+      'IMAGE_PATH_NOT_FOUND',
+      `${bodyPath} not found again in layer ${layer.index} (${layer.digest}) of ${image.ref}`,
+    );
   }
   return view.store.read(node.content);
 }

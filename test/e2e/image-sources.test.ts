@@ -99,25 +99,42 @@ function fromTruth(entries: readonly FileListEntry[]): Row[] {
   const sizes = new Map(entries.filter((e) => e.type === 'file').map((e) => [e.path, e.size]));
   return entries
     .map((e): Row => {
-      if (e.type === 'hardlink') return { path: e.path, type: 'file', size: sizes.get(e.linkTarget ?? '') ?? -1 };
-      return { path: e.path, type: e.type, size: e.type === 'file' ? e.size : 0, ...(e.type === 'symlink' && { link: e.linkTarget }) };
+      if (e.type === 'hardlink')
+        return { path: e.path, type: 'file', size: sizes.get(e.linkTarget ?? '') ?? -1 };
+      return {
+        path: e.path,
+        type: e.type,
+        size: e.type === 'file' ? e.size : 0,
+        ...(e.type === 'symlink' && { link: e.linkTarget }),
+      };
     })
     .sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 function fromView(list: readonly FileRef[]): Row[] {
   return list
-    .map((f): Row => ({ path: f.path, type: f.type === 'char' || f.type === 'block' || f.type === 'fifo' ? 'other' : f.type, size: f.type === 'file' ? f.size : 0, ...(f.type === 'symlink' && { link: f.linkTarget }) }))
+    .map((f): Row => ({
+      path: f.path,
+      type: f.type === 'char' || f.type === 'block' || f.type === 'fifo' ? 'other' : f.type,
+      size: f.type === 'file' ? f.size : 0,
+      ...(f.type === 'symlink' && { link: f.linkTarget }),
+    }))
     .sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
-async function squashedRows(ref: string, opts: Partial<ResolveOptions> = {}): Promise<{ rows: Row[]; digest: string | undefined }> {
+async function squashedRows(
+  ref: string,
+  opts: Partial<ResolveOptions> = {},
+): Promise<{ rows: Row[]; digest: string | undefined }> {
   const img = await openImage(ref, { limits, ...opts });
   try {
     const { view } = await squashImage(img, { limits });
     const rows = fromView(view.list());
     assert.equal((await view.readFile('/etc/os-release')).toString(), 'ID=corraltest\nVERSION_ID=2\n');
-    assert.equal((await view.readFile('/bin/sh')).toString(), 'BusyBox v1.36.1 (2023-06-01) multi-call binary');
+    assert.equal(
+      (await view.readFile('/bin/sh')).toString(),
+      'BusyBox v1.36.1 (2023-06-01) multi-call binary',
+    );
     await view.close();
     return { rows, digest: img.digest };
   } finally {
@@ -149,30 +166,69 @@ describe('image sources against real tools', () => {
   it('registry with TLS (custom CA) and basic auth', async (t) => {
     const reg = registry(t);
     if (!reg) return;
-    const pushed = await pushToRegistry(layoutDir, 'v1', `${reg.host}/corral/e2e:v1`, { creds: reg, caFile: reg.caFile });
+    const pushed = await pushToRegistry(layoutDir, 'v1', `${reg.host}/corral/e2e:v1`, {
+      creds: reg,
+      caFile: reg.caFile,
+    });
     const creds = { credentials: { username: reg.user, password: reg.password } };
-    const r = await squashedRows(`${reg.host}/corral/e2e:v1`, { registry: { caFiles: [reg.caFile], ...creds } });
+    const r = await squashedRows(`${reg.host}/corral/e2e:v1`, {
+      registry: { caFiles: [reg.caFile], ...creds },
+    });
     assert.deepEqual(r.rows, truth);
     assert.equal(r.digest, pushed);
     // by digest too
-    assert.deepEqual((await squashedRows(`registry:${reg.host}/corral/e2e@${pushed}`, { registry: { caFiles: [reg.caFile], ...creds } })).rows, truth);
+    assert.deepEqual(
+      (
+        await squashedRows(`registry:${reg.host}/corral/e2e@${pushed}`, {
+          registry: { caFiles: [reg.caFile], ...creds },
+        })
+      ).rows,
+      truth,
+    );
     // wrong password and unknown CA are clear failures
-    await assert.rejects(openImage(`${reg.host}/corral/e2e:v1`, { limits, registry: { caFiles: [reg.caFile], credentials: { username: reg.user, password: 'wrong' } } }), (e: unknown) => isAppError(e, 'REGISTRY_AUTH_FAILED'));
-    await assert.rejects(openImage(`${reg.host}/corral/e2e:v1`, { limits, registry: creds }), (e: unknown) => isAppError(e, 'REGISTRY_TLS'));
-    await assert.rejects(openImage(`${reg.host}/corral/none:v1`, { limits, registry: { caFiles: [reg.caFile], ...creds } }), (e: unknown) => isAppError(e, 'IMAGE_NOT_FOUND'));
+    await assert.rejects(
+      openImage(`${reg.host}/corral/e2e:v1`, {
+        limits,
+        registry: { caFiles: [reg.caFile], credentials: { username: reg.user, password: 'wrong' } },
+      }),
+      (e: unknown) => isAppError(e, 'REGISTRY_AUTH_FAILED'),
+    );
+    await assert.rejects(openImage(`${reg.host}/corral/e2e:v1`, { limits, registry: creds }), (e: unknown) =>
+      isAppError(e, 'REGISTRY_TLS'),
+    );
+    await assert.rejects(
+      openImage(`${reg.host}/corral/none:v1`, { limits, registry: { caFiles: [reg.caFile], ...creds } }),
+      (e: unknown) => isAppError(e, 'IMAGE_NOT_FOUND'),
+    );
   });
 
   it('registry over plain HTTP with --insecure, Docker schema 2 manifests and a multi-platform index', async (t) => {
     const reg = plainRegistry(t);
     if (!reg) return;
-    const noZstd = LAYERS.map((l) => ('compression' in l && l.compression === 'zstd' ? { ...l, compression: 'gzip' as const } : l));
+    const noZstd = LAYERS.map((l) =>
+      'compression' in l && l.compression === 'zstd' ? { ...l, compression: 'gzip' as const } : l,
+    );
     const multi = join(work, 'multi');
     await buildOciLayout(multi, {
       layers: [],
       tag: 'v1',
       platforms: [
         { os: 'linux', architecture: 'amd64', layers: noZstd },
-        { os: 'linux', architecture: 'arm64', variant: 'v8', layers: [{ files: [{ path: '/etc', type: 'dir' }, { path: '/etc/os-release', content: 'ID=corraltest\nVERSION_ID=2\n' }, { path: '/bin', type: 'dir' }, { path: '/bin/sh', content: 'BusyBox v1.36.1 (2023-06-01) multi-call binary' }] }] },
+        {
+          os: 'linux',
+          architecture: 'arm64',
+          variant: 'v8',
+          layers: [
+            {
+              files: [
+                { path: '/etc', type: 'dir' },
+                { path: '/etc/os-release', content: 'ID=corraltest\nVERSION_ID=2\n' },
+                { path: '/bin', type: 'dir' },
+                { path: '/bin/sh', content: 'BusyBox v1.36.1 (2023-06-01) multi-call binary' },
+              ],
+            },
+          ],
+        },
       ],
     });
     await pushToRegistry(multi, 'v1', `${reg.host}/corral/multi:v1`, { tlsVerify: false });
@@ -185,14 +241,25 @@ describe('image sources against real tools', () => {
     await s2.close();
     const s2rows = await squashedRows(`${reg.host}/corral/schema2:v1`, { registry: { insecure: true } });
     assert.deepEqual(s2rows.rows, truth);
-    const arm = await openImage(`${reg.host}/corral/multi:v1`, { limits, registry: { insecure: true }, platform: { os: 'linux', architecture: 'arm64' } });
+    const arm = await openImage(`${reg.host}/corral/multi:v1`, {
+      limits,
+      registry: { insecure: true },
+      platform: { os: 'linux', architecture: 'arm64' },
+    });
     assert.equal(arm.platform.architecture, 'arm64');
     assert.ok(arm.indexDigest);
     assert.equal(arm.layers.length, 1);
     await arm.close();
     const amd = await squashedRows(`${reg.host}/corral/multi:v1`, { registry: { insecure: true } });
     assert.deepEqual(amd.rows, truth);
-    await assert.rejects(openImage(`${reg.host}/corral/multi:v1`, { limits, registry: { insecure: true }, platform: { os: 'windows', architecture: 'amd64' } }), (e: unknown) => isAppError(e, 'IMAGE_PLATFORM_NOT_FOUND'));
+    await assert.rejects(
+      openImage(`${reg.host}/corral/multi:v1`, {
+        limits,
+        registry: { insecure: true },
+        platform: { os: 'windows', architecture: 'amd64' },
+      }),
+      (e: unknown) => isAppError(e, 'IMAGE_PLATFORM_NOT_FOUND'),
+    );
   });
 
   it('registry with bearer-token auth (WWW-Authenticate challenge flow)', async (t) => {
@@ -200,10 +267,18 @@ describe('image sources against real tools', () => {
     if (!reg) return;
     // the token server (test/helpers/token-server.ts) is started by scripts/test-env.sh on reg.realm
     {
-      await pushToRegistry(layoutDir, 'v1', `${reg.host}/corral/token:v1`, { creds: reg, caFile: reg.caFile });
-      const r = await squashedRows(`${reg.host}/corral/token:v1`, { registry: { caFiles: [reg.caFile], credentials: { username: reg.user, password: reg.password } } });
+      await pushToRegistry(layoutDir, 'v1', `${reg.host}/corral/token:v1`, {
+        creds: reg,
+        caFile: reg.caFile,
+      });
+      const r = await squashedRows(`${reg.host}/corral/token:v1`, {
+        registry: { caFiles: [reg.caFile], credentials: { username: reg.user, password: reg.password } },
+      });
       assert.deepEqual(r.rows, truth);
-      await assert.rejects(openImage(`${reg.host}/corral/token:v1`, { limits, registry: { caFiles: [reg.caFile] } }), (e: unknown) => isAppError(e, 'REGISTRY_AUTH_FAILED'));
+      await assert.rejects(
+        openImage(`${reg.host}/corral/token:v1`, { limits, registry: { caFiles: [reg.caFile] } }),
+        (e: unknown) => isAppError(e, 'REGISTRY_AUTH_FAILED'),
+      );
     }
   });
 
@@ -219,7 +294,9 @@ describe('image sources against real tools', () => {
     assert.deepEqual(fromArchive.rows, truth);
     const fromDaemon = await squashedRows('docker:corral-e2e/app:v1', { dockerHost: host });
     assert.deepEqual(fromDaemon.rows, truth);
-    await assert.rejects(openImage('docker:corral-e2e/none:v1', { limits, dockerHost: host }), (e: unknown) => isAppError(e, 'IMAGE_NOT_FOUND'));
+    await assert.rejects(openImage('docker:corral-e2e/none:v1', { limits, dockerHost: host }), (e: unknown) =>
+      isAppError(e, 'IMAGE_NOT_FOUND'),
+    );
   });
 });
 

@@ -39,7 +39,12 @@ function etagOf(body: Buffer): string {
   return `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
 }
 
-function serve(routes: Map<string, Route>, log: RequestLog[], req: IncomingMessage, res: ServerResponse): void {
+function serve(
+  routes: Map<string, Route>,
+  log: RequestLog[],
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
   const route = routes.get(path);
   const entry: RequestLog = {

@@ -3,7 +3,19 @@
  * test: realistic shape and size (aliases, CVSS vectors, 1–3 affected packages, several ranges,
  * `last_affected`, explicit versions, distro releases), no real data.
  */
-const ECOSYSTEMS = ['npm', 'PyPI', 'Go', 'Maven', 'crates.io', 'RubyGems', 'NuGet', 'Packagist', 'Debian:12', 'Alpine:v3.20', 'Ubuntu:22.04:LTS'];
+const ECOSYSTEMS = [
+  'npm',
+  'PyPI',
+  'Go',
+  'Maven',
+  'crates.io',
+  'RubyGems',
+  'NuGet',
+  'Packagist',
+  'Debian:12',
+  'Alpine:v3.20',
+  'Ubuntu:22.04:LTS',
+];
 const VECTORS = [
   'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
   'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N',
@@ -40,11 +52,22 @@ export function osvRecord(i: number, options: CorpusOptions = {}): Record<string
   const pkgs = options.packagesPerEcosystem ?? 2000;
   const eco = ecosystemOf(i);
   const cve = r() < 0.7 ? `CVE-${2015 + (i % 10)}-${10000 + i}` : undefined;
-  const id = eco.includes(':') ? `${eco.split(':')[0]!.toUpperCase()}-${cve ?? `X-${i}`}` : `GHSA-${i.toString(36).padStart(4, '0')}-${(i * 7).toString(36).slice(-4).padStart(4, 'x')}-corp`;
+  const id = eco.includes(':')
+    ? `${eco.split(':')[0]!.toUpperCase()}-${cve ?? `X-${i}`}`
+    : `GHSA-${i.toString(36).padStart(4, '0')}-${(i * 7).toString(36).slice(-4).padStart(4, 'x')}-corp`;
   const affected = Array.from({ length: 1 + Math.floor(r() * 3) }, (_, k) => {
     const major = 1 + Math.floor(r() * 5);
-    const ranges = [{ type: 'ECOSYSTEM', events: [{ introduced: `${major}.0.0` }, { fixed: `${major}.${1 + k}.${Math.floor(r() * 9)}` }] }];
-    if (r() < 0.3) ranges.push({ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { last_affected: `0.${k + 1}.9` }] as never });
+    const ranges = [
+      {
+        type: 'ECOSYSTEM',
+        events: [{ introduced: `${major}.0.0` }, { fixed: `${major}.${1 + k}.${Math.floor(r() * 9)}` }],
+      },
+    ];
+    if (r() < 0.3)
+      ranges.push({
+        type: 'ECOSYSTEM',
+        events: [{ introduced: '0' }, { last_affected: `0.${k + 1}.9` }] as never,
+      });
     return {
       package: { ecosystem: eco, name: `pkg-${Math.floor(r() * pkgs)}` },
       ranges,

@@ -34,7 +34,10 @@ export function parseDuration(raw: string): number {
 }
 
 function withDbOption(cmd: Command): Command {
-  return cmd.option('--db <path>', 'database file (default: $CORRAL_HOME/db/vuln.db or ~/.cache/corral/db/vuln.db)');
+  return cmd.option(
+    '--db <path>',
+    'database file (default: $CORRAL_HOME/db/vuln.db or ~/.cache/corral/db/vuln.db)',
+  );
 }
 
 /** Progress on a TTY, one line per step otherwise (CI logs; the crash test reads these lines). */
@@ -50,12 +53,15 @@ function updateReporter(out: Output, progress: Progress): (e: UpdateEvent) => vo
         break;
       case 'downloaded':
         progress.stop();
-        out.info(`${e.source}: ${e.name} ${e.status === 'ok' ? `downloaded (${human(e.bytes)})` : 'not modified'}`);
+        out.info(
+          `${e.source}: ${e.name} ${e.status === 'ok' ? `downloaded (${human(e.bytes)})` : 'not modified'}`,
+        );
         break;
       case 'import':
         break;
       case 'unknown':
-        if (process.env.CORRAL_DEBUG) out.hint(`${e.source}: [${e.unknown.code}] ${e.unknown.location}: ${e.unknown.message}`);
+        if (process.env.CORRAL_DEBUG)
+          out.hint(`${e.source}: [${e.unknown.code}] ${e.unknown.location}: ${e.unknown.message}`);
         break;
       case 'phase':
         out.info(`db: ${e.phase}`);
@@ -82,9 +88,13 @@ function registerUpdate(db: Command): void {
     progress.stop();
     for (const s of report.sources) {
       const st = s.stats;
-      out.info(`${s.source}: ${st.written} written, ${st.unchanged} unchanged, ${st.deleted} deleted, ${st.unknowns} skipped (bad data)`);
+      out.info(
+        `${s.source}: ${st.written} written, ${st.unchanged} unchanged, ${st.deleted} deleted, ${st.unknowns} skipped (bad data)`,
+      );
     }
-    out.info(paint(out.color, 'green', `vulnerability DB updated to version ${report.dbVersion}: ${dbPath(flags)}`));
+    out.info(
+      paint(out.color, 'green', `vulnerability DB updated to version ${report.dbVersion}: ${dbPath(flags)}`),
+    );
   });
 }
 
@@ -105,9 +115,13 @@ function registerImport(db: Command): void {
         if (process.env.CORRAL_DEBUG) out.hint(`[${u.code}] ${u.location}: ${u.message}`);
       },
     });
-    out.info(`${flags.source}: ${stats.written} written, ${stats.unchanged} unchanged, ${stats.deleted} deleted`);
+    out.info(
+      `${flags.source}: ${stats.written} written, ${stats.unchanged} unchanged, ${stats.deleted} deleted`,
+    );
     if (stats.unknowns > 0) {
-      out.warn(`${stats.unknowns} item(s) skipped because of bad data (rerun with CORRAL_DEBUG=1 to list them)`);
+      out.warn(
+        `${stats.unknowns} item(s) skipped because of bad data (rerun with CORRAL_DEBUG=1 to list them)`,
+      );
       for (const u of stats.unknownSamples.slice(0, 5)) out.hint(`[${u.code}] ${u.location}`);
     }
   });
@@ -120,15 +134,21 @@ function registerExport(db: Command): void {
       .description('write a compressed artefact (+ FILE.json metadata) for "db pull"; --since writes a delta')
       .argument('<file>', 'artefact to write, e.g. vuln.tar.gz')
       .option('--since <version>', 'write a delta against this DB version')
-      .option('--full-artifact <name>', 'delta only: relative URL of a full artefact for pull to fall back to'),
+      .option(
+        '--full-artifact <name>',
+        'delta only: relative URL of a full artefact for pull to fall back to',
+      ),
   ).action(async (file: string, flags: DbFlags & { since?: string; fullArtifact?: string }) => {
     const since = flags.since === undefined ? undefined : Number(flags.since);
-    if (since !== undefined && !Number.isInteger(since)) throw new AppError('CLI_USAGE', `--since ${flags.since} is not a version number`);
+    if (since !== undefined && !Number.isInteger(since))
+      throw new AppError('CLI_USAGE', `--since ${flags.since} is not a version number`);
     const meta = await exportDb(dbPath(flags), file, {
       ...(since !== undefined ? { since } : {}),
       ...(flags.fullArtifact ? { full: flags.fullArtifact } : {}),
     });
-    createOutput().info(`${meta.kind} artefact of DB version ${meta.dbVersion} written to ${file} (${human(meta.size ?? 0)}, sha256 ${meta.sha256})`);
+    createOutput().info(
+      `${meta.kind} artefact of DB version ${meta.dbVersion} written to ${file} (${human(meta.size ?? 0)}, sha256 ${meta.sha256})`,
+    );
   });
 }
 
@@ -140,7 +160,9 @@ function registerPull(db: Command): void {
       .argument('<url>', 'URL or path of the artefact or of its .json metadata'),
   ).action(async (url: string, flags: DbFlags) => {
     const out = createOutput();
-    const r = await pullDb(dbPath(flags), url, { onEvent: (e) => (e.type === 'fetch' ? out.info(`fetching ${e.url}`) : undefined) });
+    const r = await pullDb(dbPath(flags), url, {
+      onEvent: (e) => (e.type === 'fetch' ? out.info(`fetching ${e.url}`) : undefined),
+    });
     if (r.fellBack) out.warn('the delta did not match the local DB; installed the full artefact instead');
     out.info(paint(out.color, 'green', `installed ${r.kind} DB version ${r.dbVersion} at ${dbPath(flags)}`));
   });
@@ -153,7 +175,12 @@ export interface StatusReport extends DbMetadata {
   stale: boolean;
 }
 
-export function statusReport(path: string, meta: DbMetadata, maxAgeMs: number, now = Date.now()): StatusReport {
+export function statusReport(
+  path: string,
+  meta: DbMetadata,
+  maxAgeMs: number,
+  now = Date.now(),
+): StatusReport {
   const age = meta.builtAt === undefined ? undefined : now - Date.parse(meta.builtAt);
   return {
     path,
@@ -171,10 +198,14 @@ function printStatus(r: StatusReport, out: Output): void {
     `built:     ${r.builtAt ?? 'never'}${r.ageHours === undefined ? '' : ` (${r.ageHours} h ago)`}`,
     `contents:  ${r.counts.vulnerabilities} vulnerabilities, ${r.counts.advisories} advisories, ${r.counts.affected} affected packages, ${r.counts.kev} KEV, ${r.counts.epss} EPSS`,
     'sources:',
-    ...r.sources.map((s) => `  ${s.source.padEnd(7)} ${String(s.records).padStart(8)} records  updated ${s.lastFullAt ?? s.lastIncrementalAt ?? 'never'}${s.unknowns > 0 ? `  (${s.unknowns} bad items skipped)` : ''}`),
+    ...r.sources.map(
+      (s) =>
+        `  ${s.source.padEnd(7)} ${String(s.records).padStart(8)} records  updated ${s.lastFullAt ?? s.lastIncrementalAt ?? 'never'}${s.unknowns > 0 ? `  (${s.unknowns} bad items skipped)` : ''}`,
+    ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  if (r.stale) out.warn(`the DB is older than ${r.maxAgeHours} h; run "corral db update" (or "corral db pull URL")`);
+  if (r.stale)
+    out.warn(`the DB is older than ${r.maxAgeHours} h; run "corral db update" (or "corral db pull URL")`);
 }
 
 function registerStatus(db: Command): void {
@@ -183,7 +214,11 @@ function registerStatus(db: Command): void {
       .command('status')
       .description('show age, per-source counts and freshness of the DB')
       .option('--json', 'print machine-readable JSON')
-      .option('--max-age <duration>', 'warn when the DB is older than this (e.g. 72h, 3d)', process.env.CORRAL_DB_MAX_AGE ?? DEFAULT_MAX_AGE),
+      .option(
+        '--max-age <duration>',
+        'warn when the DB is older than this (e.g. 72h, 3d)',
+        process.env.CORRAL_DB_MAX_AGE ?? DEFAULT_MAX_AGE,
+      ),
   ).action((flags: DbFlags & { json?: boolean; maxAge: string }) => {
     const path = dbPath(flags);
     const store = openVulnStore(path);

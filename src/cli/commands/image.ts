@@ -24,13 +24,21 @@ export function registerImageCommand(program: Command): void {
     image
       .command('inspect')
       .description('show digest, platform, config, layers and file counts of an image')
-      .argument('<ref>', 'image reference (docker-archive:, oci-layout:, oci-archive:, docker:, registry:, dir:, or a bare path/name)')
+      .argument(
+        '<ref>',
+        'image reference (docker-archive:, oci-layout:, oci-archive:, docker:, registry:, dir:, or a bare path/name)',
+      )
       .option('--json', 'print machine-readable JSON'),
   ).action(async (ref: string, flags: InspectFlags) => {
     await withImage(ref, flags, async (img, opts, progress) => {
-      const summary = await inspectImage(img, { limits: opts.limits, onLayerBytes: (_l, n) => progress.add(n) });
+      const summary = await inspectImage(img, {
+        limits: opts.limits,
+        onLayerBytes: (_l, n) => progress.add(n),
+      });
       progress.stop();
-      process.stdout.write(flags.json === true ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+      process.stdout.write(
+        flags.json === true ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary),
+      );
       warnAll(summary);
     });
   });
@@ -46,18 +54,43 @@ export function registerImageCommand(program: Command): void {
       if (flags.layer !== undefined) {
         const n = Number(flags.layer);
         if (!Number.isInteger(n) || n < 0 || n >= img.layers.length) {
-          throw new AppError('CLI_USAGE', `--layer ${flags.layer} is out of range: the image has ${img.layers.length} layers (0-${img.layers.length - 1})`);
+          throw new AppError(
+            'CLI_USAGE',
+            `--layer ${flags.layer} is out of range: the image has ${img.layers.length} layers (0-${img.layers.length - 1})`,
+          );
         }
         const entries = await listLayerFiles(img, n, { limits: opts.limits });
         progress.stop();
-        printLines(flags.json === true, entries, (e) => `${e.marker ?? e.type}\t${e.size}\t${e.path}${e.linkTarget !== undefined ? ` -> ${e.linkTarget}` : ''}`);
+        printLines(
+          flags.json === true,
+          entries,
+          (e) =>
+            `${e.marker ?? e.type}\t${e.size}\t${e.path}${e.linkTarget !== undefined ? ` -> ${e.linkTarget}` : ''}`,
+        );
         return;
       }
-      const { view } = await squashImage(img, { limits: opts.limits, onLayerBytes: (_l, b) => progress.add(b) });
+      const { view } = await squashImage(img, {
+        limits: opts.limits,
+        onLayerBytes: (_l, b) => progress.add(b),
+      });
       progress.stop();
       try {
-        const list = view.list().map((f) => ({ path: f.path, type: f.type, mode: f.mode, size: f.size, layer: f.layerIndex, ...(f.linkTarget !== undefined && { linkTarget: f.linkTarget }) }));
-        printLines(flags.json === true, list, (f) => `${f.type}\t${f.size}\t${f.layer}\t${f.path}${f.linkTarget !== undefined ? ` -> ${f.linkTarget}` : ''}`);
+        const list = view
+          .list()
+          .map((f) => ({
+            path: f.path,
+            type: f.type,
+            mode: f.mode,
+            size: f.size,
+            layer: f.layerIndex,
+            ...(f.linkTarget !== undefined && { linkTarget: f.linkTarget }),
+          }));
+        printLines(
+          flags.json === true,
+          list,
+          (f) =>
+            `${f.type}\t${f.size}\t${f.layer}\t${f.path}${f.linkTarget !== undefined ? ` -> ${f.linkTarget}` : ''}`,
+        );
         for (const w of view.warnings) createOutput().warn(`${w.code}: ${w.message}`);
       } finally {
         await view.close();
@@ -66,7 +99,11 @@ export function registerImageCommand(program: Command): void {
   });
 }
 
-async function withImage(ref: string, flags: ImageFlags, fn: (img: Image, opts: ResolveOptions, p: Progress) => Promise<void>): Promise<void> {
+async function withImage(
+  ref: string,
+  flags: ImageFlags,
+  fn: (img: Image, opts: ResolveOptions, p: Progress) => Promise<void>,
+): Promise<void> {
   const opts = resolveOptionsFromFlags(flags);
   const progress = createProgress();
   const img = await openImage(ref, {
@@ -120,13 +157,23 @@ function formatSummary(s: ImageSummary): string {
   kv('WorkingDir', s.config.workingDir);
   kv('Ports', s.config.exposedPorts.join(', '));
   kv('Env', s.config.env.join('\n' + ' '.repeat(14)));
-  kv('Labels', Object.entries(s.config.labels).map(([k, v]) => `${k}=${v}`).join('\n' + ' '.repeat(14)));
-  kv('Files', `${s.files.total} (${s.files.regular} files, ${s.files.dirs} dirs, ${s.files.symlinks} symlinks, ${s.files.other} other; ${human(s.files.bytes)})`);
+  kv(
+    'Labels',
+    Object.entries(s.config.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n' + ' '.repeat(14)),
+  );
+  kv(
+    'Files',
+    `${s.files.total} (${s.files.regular} files, ${s.files.dirs} dirs, ${s.files.symlinks} symlinks, ${s.files.other} other; ${human(s.files.bytes)})`,
+  );
   lines.push('', h(`Layers (${s.layers.length})`));
   for (const l of s.layers) {
     const short = l.digest.replace(/^sha256:/, '').slice(0, 12);
     const by = (l.createdBy ?? '').replace(/\s+/g, ' ').slice(0, 80);
-    lines.push(`  ${String(l.index).padStart(2)}  ${short}  ${human(l.size).padStart(10)}  ${String(l.entries).padStart(6)} entries  ${by}`);
+    lines.push(
+      `  ${String(l.index).padStart(2)}  ${short}  ${human(l.size).padStart(10)}  ${String(l.entries).padStart(6)} entries  ${by}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

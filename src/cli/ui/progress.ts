@@ -13,7 +13,9 @@ export interface Progress {
 
 const NOOP: Progress = { start: () => undefined, add: () => undefined, stop: () => undefined };
 
-export function createProgress(enabled = process.stderr.isTTY === true && process.env.CI !== 'true'): Progress {
+export function createProgress(
+  enabled = process.stderr.isTTY === true && process.env.CI !== 'true',
+): Progress {
   if (!enabled) return NOOP;
   const bar = new cliProgress.SingleBar(
     {

@@ -43,7 +43,10 @@ export class DirBlobStore implements BlobStore {
     const host = join(this.#root, cleanUserPath(path));
     const [real, rootReal] = await Promise.all([realpath(host), realpath(this.#root)]);
     if (real !== rootReal && !real.startsWith(rootReal + sep)) {
-      throw new AppError('IMAGE_ARCHIVE_CORRUPT', `${this.name}: ${path} points outside the layout directory`);
+      throw new AppError(
+        'IMAGE_ARCHIVE_CORRUPT',
+        `${this.name}: ${path} points outside the layout directory`,
+      );
     }
     return real;
   }
@@ -90,7 +93,12 @@ export class TarBlobStore implements BlobStore {
   readonly #members: Map<string, TarMember>;
   readonly #cleanup: (() => Promise<void>) | undefined;
 
-  private constructor(name: string, file: string, members: Map<string, TarMember>, cleanup?: () => Promise<void>) {
+  private constructor(
+    name: string,
+    file: string,
+    members: Map<string, TarMember>,
+    cleanup?: () => Promise<void>,
+  ) {
     this.name = name;
     this.#file = file;
     this.#members = members;
@@ -118,11 +126,20 @@ export class TarBlobStore implements BlobStore {
         const limiter = new LimitStream(`archive ${path}`, (n) =>
           n > limits.maxTotalBytes ? `decompresses to more than ${limits.maxTotalBytes} bytes` : undefined,
         );
-        await pipeline(createReadStream(path, { highWaterMark: READ_CHUNK }), createGunzip(), limiter, createWriteStream(file, { mode: 0o600 }));
+        await pipeline(
+          createReadStream(path, { highWaterMark: READ_CHUNK }),
+          createGunzip(),
+          limiter,
+          createWriteStream(file, { mode: 0o600 }),
+        );
       } catch (err) {
         await cleanup();
         if (err instanceof AppError) throw err;
-        throw new AppError('IMAGE_ARCHIVE_CORRUPT', `${path}: gzip stream is corrupt or truncated: ${(err as Error).message}`, { cause: err });
+        throw new AppError(
+          'IMAGE_ARCHIVE_CORRUPT',
+          `${path}: gzip stream is corrupt or truncated: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
     }
     try {
@@ -168,7 +185,11 @@ export class TarBlobStore implements BlobStore {
   open(path: string): Readable {
     const m = this.#require(path);
     if (m.size === 0) return createReadStream(this.#file, { start: 1, end: 0 });
-    return createReadStream(this.#file, { start: m.offset, end: m.offset + m.size - 1, highWaterMark: READ_CHUNK });
+    return createReadStream(this.#file, {
+      start: m.offset,
+      end: m.offset + m.size - 1,
+      highWaterMark: READ_CHUNK,
+    });
   }
 
   #require(path: string): TarMember {
@@ -190,5 +211,8 @@ function missing(name: string, path: string, cause?: unknown): AppError {
 }
 
 function tooLarge(name: string, path: string, size: number, max: number): AppError {
-  return new AppError('IMAGE_LIMIT_EXCEEDED', `${name}: ${cleanUserPath(path).slice(1)} is ${size} bytes (limit ${max})`);
+  return new AppError(
+    'IMAGE_LIMIT_EXCEEDED',
+    `${name}: ${cleanUserPath(path).slice(1)} is ${size} bytes (limit ${max})`,
+  );
 }

@@ -33,7 +33,12 @@ export async function indexTar(path: string, limits: TarIndexLimits): Promise<Ma
   }
 }
 
-async function scan(fh: FileHandle, fileSize: number, path: string, limits: TarIndexLimits): Promise<Map<string, TarMember>> {
+async function scan(
+  fh: FileHandle,
+  fileSize: number,
+  path: string,
+  limits: TarIndexLimits,
+): Promise<Map<string, TarMember>> {
   const members = new Map<string, TarMember>();
   const header = Buffer.alloc(BLOCK);
   let pos = 0;
@@ -48,7 +53,8 @@ async function scan(fh: FileHandle, fileSize: number, path: string, limits: TarI
     const size = parseNumber(header.subarray(124, 136));
     const typeflag = String.fromCharCode(header[156] ?? 0x30);
     const bodyAt = pos + BLOCK;
-    if (size < 0 || bodyAt + size > fileSize) throw corrupt(path, `member at byte ${pos} claims ${size} bytes past the end of the file`);
+    if (size < 0 || bodyAt + size > fileSize)
+      throw corrupt(path, `member at byte ${pos} claims ${size} bytes past the end of the file`);
     pos = bodyAt + Math.ceil(size / BLOCK) * BLOCK;
     if (typeflag === 'L' || typeflag === 'K' || typeflag === 'x') {
       const meta = await readBody(fh, bodyAt, size, path);
@@ -66,7 +72,13 @@ async function scan(fh: FileHandle, fileSize: number, path: string, limits: TarI
     const norm = normaliseEntryName(rawName);
     if (!norm.ok) continue;
     if (members.size >= limits.maxMembers) throw corrupt(path, `more than ${limits.maxMembers} members`);
-    members.set(norm.path, { name: norm.path, type: memberType(typeflag), offset: bodyAt, size: memberSize, ...(linkname && { linkname }) });
+    members.set(norm.path, {
+      name: norm.path,
+      type: memberType(typeflag),
+      offset: bodyAt,
+      size: memberSize,
+      ...(linkname && { linkname }),
+    });
   }
 }
 

@@ -25,7 +25,9 @@ export function detectCompression(head: Uint8Array): Compression {
  * Reads the first bytes of `input` to detect its compression and returns the stream of its decompressed
  * bytes plus the detected kind. The returned stream carries `input`'s errors.
  */
-export async function decompressAuto(input: Readable): Promise<{ stream: Readable; compression: Compression }> {
+export async function decompressAuto(
+  input: Readable,
+): Promise<{ stream: Readable; compression: Compression }> {
   const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const headChunks: Buffer[] = [];
   let headLen = 0;
@@ -43,7 +45,8 @@ export async function decompressAuto(input: Readable): Promise<{ stream: Readabl
   const compression = detectCompression(head);
   const rest = Readable.from(replay(head, done ? undefined : it), { objectMode: false });
   if (compression === 'gzip') return { stream: rest.pipe(gunzipWithErrors(rest)), compression };
-  if (compression === 'zstd') return { stream: rest.pipe(forwardErrors(rest, new ZstdTransform())), compression };
+  if (compression === 'zstd')
+    return { stream: rest.pipe(forwardErrors(rest, new ZstdTransform())), compression };
   return { stream: rest, compression };
 }
 

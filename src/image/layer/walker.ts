@@ -66,7 +66,11 @@ const TYPE_MAP: Record<Header['type'], EntryType> = {
   fifo: 'fifo',
 };
 
-export async function walkLayer(layer: Layer, ctx: WalkContext, visit: EntryVisitor): Promise<LayerWalkStats> {
+export async function walkLayer(
+  layer: Layer,
+  ctx: WalkContext,
+  visit: EntryVisitor,
+): Promise<LayerWalkStats> {
   const where = `layer ${layer.index} (${layer.digest}) of ${ctx.imageRef}`;
   const abort = new AbortController();
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, abort.signal]) : abort.signal;
@@ -75,7 +79,9 @@ export async function walkLayer(layer: Layer, ctx: WalkContext, visit: EntryVisi
     stored = await layer.open(signal);
   } catch (err) {
     if (isAppError(err)) throw err;
-    throw new AppError('IMAGE_SOURCE_UNAVAILABLE', `cannot open ${where}: ${describeError(err)}`, { cause: err });
+    throw new AppError('IMAGE_SOURCE_UNAVAILABLE', `cannot open ${where}: ${describeError(err)}`, {
+      cause: err,
+    });
   }
   const mismatch = (actual: string): AppError =>
     new AppError(
@@ -87,13 +93,21 @@ export async function walkLayer(layer: Layer, ctx: WalkContext, visit: EntryVisi
   if (layer.verify && !check) {
     throw new AppError('IMAGE_MANIFEST_INVALID', `${where}: unsupported digest "${layer.verify.digest}"`);
   }
-  const storedCounter = new DigestingStream(check?.algorithm ?? 'sha256', layer.verify?.of === 'stored' ? layer.verify.digest : undefined, mismatch);
+  const storedCounter = new DigestingStream(
+    check?.algorithm ?? 'sha256',
+    layer.verify?.of === 'stored' ? layer.verify.digest : undefined,
+    mismatch,
+  );
   if (ctx.onBytes) storedCounter.on('data', (c: Buffer) => ctx.onBytes?.(c.length));
   stored.once('error', (e) => storedCounter.destroy(e));
   const { stream: plain, compression } = await decompressAuto(stored.pipe(storedCounter));
   const stages: Transform[] = [];
-  if (layer.verify?.of === 'uncompressed') stages.push(new DigestingStream(check!.algorithm, layer.verify.digest, mismatch));
-  const limiter = new LimitStream(where, layerLimitCheck(ctx, () => storedCounter.bytes));
+  if (layer.verify?.of === 'uncompressed')
+    stages.push(new DigestingStream(check!.algorithm, layer.verify.digest, mismatch));
+  const limiter = new LimitStream(
+    where,
+    layerLimitCheck(ctx, () => storedCounter.bytes),
+  );
   stages.push(limiter);
   const extract = tarExtract();
   const piping = pipeline([plain, ...stages, extract], { signal });
@@ -102,9 +116,13 @@ export async function walkLayer(layer: Layer, ctx: WalkContext, visit: EntryVisi
     for await (const entry of extract) {
       entries++;
       if (entries > ctx.limits.maxEntriesPerLayer) {
-        throw new AppError('IMAGE_LIMIT_EXCEEDED', `${where}: more than ${ctx.limits.maxEntriesPerLayer} tar entries`, {
-          hint: 'raise --max-entries if this image is legitimate',
-        });
+        throw new AppError(
+          'IMAGE_LIMIT_EXCEEDED',
+          `${where}: more than ${ctx.limits.maxEntriesPerLayer} tar entries`,
+          {
+            hint: 'raise --max-entries if this image is legitimate',
+          },
+        );
       }
       const e = toEntry(entry.header);
       if (e) await visit(e, entry as unknown as EntryBody);
@@ -142,11 +160,10 @@ function classify(err: unknown, where: string): AppError {
   }
   const msg = describeError(err);
   const truncated = /unexpected end|premature close|truncated/i.test(msg) || e.code === 'Z_BUF_ERROR';
-  return new AppError(
-    'IMAGE_LAYER_CORRUPT',
-    `${where} is ${truncated ? 'truncated' : 'corrupt'}: ${msg}`,
-    { cause: err, hint: 'the archive or blob is damaged; re-export or re-pull the image' },
-  );
+  return new AppError('IMAGE_LAYER_CORRUPT', `${where} is ${truncated ? 'truncated' : 'corrupt'}: ${msg}`, {
+    cause: err,
+    hint: 'the archive or blob is damaged; re-export or re-pull the image',
+  });
 }
 
 /** Per-layer, per-image and compression-ratio caps on decompressed bytes (bomb defence). */
@@ -155,7 +172,8 @@ function layerLimitCheck(ctx: WalkContext, storedBytes: () => number) {
   return (bytes: number, chunk: number): string | undefined => {
     budget.used += chunk;
     if (bytes > limits.maxLayerBytes) return `layer decompresses to more than ${limits.maxLayerBytes} bytes`;
-    if (budget.used > limits.maxTotalBytes) return `image decompresses to more than ${limits.maxTotalBytes} bytes`;
+    if (budget.used > limits.maxTotalBytes)
+      return `image decompresses to more than ${limits.maxTotalBytes} bytes`;
     if (bytes > RATIO_CHECK_FLOOR_BYTES && bytes / Math.max(1, storedBytes()) > limits.maxCompressionRatio) {
       return `compression ratio above ${limits.maxCompressionRatio}:1 (decompression bomb?)`;
     }

@@ -45,8 +45,27 @@ async function* walkHost(root: string, limits: Limits): AsyncGenerator<HostEntry
       const path = `${rel}/${name}`;
       const host = join(root, path);
       const st = await lstat(host);
-      const type: TreeNode['type'] = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : st.isCharacterDevice() ? 'char' : st.isBlockDevice() ? 'block' : 'fifo';
-      const e: HostEntry = { path, host, type, mode: st.mode & 0o7777, size: type === 'file' ? st.size : 0, uid: st.uid, gid: st.gid, mtime: st.mtimeMs };
+      const type: TreeNode['type'] = st.isFile()
+        ? 'file'
+        : st.isDirectory()
+          ? 'dir'
+          : st.isSymbolicLink()
+            ? 'symlink'
+            : st.isCharacterDevice()
+              ? 'char'
+              : st.isBlockDevice()
+                ? 'block'
+                : 'fifo';
+      const e: HostEntry = {
+        path,
+        host,
+        type,
+        mode: st.mode & 0o7777,
+        size: type === 'file' ? st.size : 0,
+        uid: st.uid,
+        gid: st.gid,
+        mtime: st.mtimeMs,
+      };
       if (type === 'symlink') e.linkTarget = await readlink(host);
       yield e;
       if (type === 'dir') subdirs.push(path);
@@ -62,7 +81,16 @@ export async function readRootfsInto(root: string, view: FileView, limits: Limit
   for await (const e of walkHost(root, limits)) {
     entries++;
     bytes += e.size;
-    const node: TreeNode = { type: e.type, mode: e.mode, size: e.size, uid: e.uid, gid: e.gid, mtime: e.mtime, layerIndex: 0, hostPath: e.host };
+    const node: TreeNode = {
+      type: e.type,
+      mode: e.mode,
+      size: e.size,
+      uid: e.uid,
+      gid: e.gid,
+      mtime: e.mtime,
+      layerIndex: 0,
+      hostPath: e.host,
+    };
     if (e.linkTarget !== undefined) node.linkTarget = e.linkTarget;
     view.put(e.path, node);
   }
@@ -74,7 +102,8 @@ export async function readHostFile(host: string, maxBytes: number): Promise<Buff
   const fh = await open(host, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const { size } = await fh.stat();
-    if (size > maxBytes) throw new AppError('IMAGE_LIMIT_EXCEEDED', `${host} is ${size} bytes (limit ${maxBytes})`);
+    if (size > maxBytes)
+      throw new AppError('IMAGE_LIMIT_EXCEEDED', `${host} is ${size} bytes (limit ${maxBytes})`);
     return await fh.readFile();
   } finally {
     await fh.close();
@@ -86,12 +115,28 @@ function packTree(root: string, limits: Limits): Readable {
   const pack = tarPack();
   const run = async (): Promise<void> => {
     for await (const e of walkHost(root, limits)) {
-      const header = { name: e.path.slice(1), mode: e.mode, uid: e.uid, gid: e.gid, mtime: new Date(e.mtime) };
+      const header = {
+        name: e.path.slice(1),
+        mode: e.mode,
+        uid: e.uid,
+        gid: e.gid,
+        mtime: new Date(e.mtime),
+      };
       if (e.type === 'file') {
         const body = pack.entry({ ...header, size: e.size, type: 'file' });
-        await new Promise<void>((res, rej) => createReadStream(e.host).on('error', rej).pipe(body as unknown as NodeJS.WritableStream).on('finish', res).on('error', rej));
+        await new Promise<void>((res, rej) =>
+          createReadStream(e.host)
+            .on('error', rej)
+            .pipe(body as unknown as NodeJS.WritableStream)
+            .on('finish', res)
+            .on('error', rej),
+        );
       } else if (e.type === 'dir' || e.type === 'symlink') {
-        pack.entry({ ...header, type: e.type === 'dir' ? 'directory' : 'symlink', ...(e.linkTarget !== undefined && { linkname: e.linkTarget }) });
+        pack.entry({
+          ...header,
+          type: e.type === 'dir' ? 'directory' : 'symlink',
+          ...(e.linkTarget !== undefined && { linkname: e.linkTarget }),
+        });
       }
     }
     pack.finalize();
@@ -106,16 +151,33 @@ export const dirSource = {
     const st = await lstat(location).catch(() => undefined);
     if (!st?.isDirectory()) throw new AppError('IMAGE_NOT_FOUND', `${location} is not a directory`);
     const listing: string[] = [];
-    for await (const e of walkHost(location, opts.limits)) listing.push(`${e.path}\0${e.type}\0${e.size}\0${e.mode}\0${e.linkTarget ?? ''}`);
+    for await (const e of walkHost(location, opts.limits))
+      listing.push(`${e.path}\0${e.type}\0${e.size}\0${e.mode}\0${e.linkTarget ?? ''}`);
     const digest = sha256Digest(listing.join('\n'));
     return {
       ref: `dir:${location}`,
       source: 'dir',
-      config: { architecture: '', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [digest] }, history: [] },
+      config: {
+        architecture: '',
+        os: 'linux',
+        config: {},
+        rootfs: { type: 'layers', diff_ids: [digest] },
+        history: [],
+      },
       platform: { os: 'linux', architecture: '' },
       repoTags: [],
       repoDigests: [],
-      layers: [{ index: 0, digest, diffId: digest, mediaType: 'application/vnd.oci.image.layer.v1.tar', size: -1, createdBy: `rootfs ${location}`, open: () => Promise.resolve(packTree(location, opts.limits)) }],
+      layers: [
+        {
+          index: 0,
+          digest,
+          diffId: digest,
+          mediaType: 'application/vnd.oci.image.layer.v1.tar',
+          size: -1,
+          createdBy: `rootfs ${location}`,
+          open: () => Promise.resolve(packTree(location, opts.limits)),
+        },
+      ],
       emptyHistory: [],
       rootDir: location,
       close: () => Promise.resolve(),

@@ -36,11 +36,16 @@ async function readArchiveManifest(store: BlobStore, max: number): Promise<Archi
     json = JSON.parse((await store.readSmall('manifest.json', max)).toString('utf8'));
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new AppError('IMAGE_MANIFEST_INVALID', `${store.name}: manifest.json is not valid JSON`, { cause: err });
+    throw new AppError('IMAGE_MANIFEST_INVALID', `${store.name}: manifest.json is not valid JSON`, {
+      cause: err,
+    });
   }
   const r = ArchiveManifest.safeParse(json);
   if (!r.success || r.data.length === 0) {
-    throw new AppError('IMAGE_MANIFEST_INVALID', `${store.name}: manifest.json has no images or an unexpected shape`);
+    throw new AppError(
+      'IMAGE_MANIFEST_INVALID',
+      `${store.name}: manifest.json has no images or an unexpected shape`,
+    );
   }
   return r.data;
 }
@@ -64,7 +69,9 @@ function chooseEntry(entries: ArchiveEntry[], selector: string | undefined, name
     });
   }
   const m = /^@(\d+)$/.exec(selector);
-  const hit = m ? entries[Number(m[1])] : entries.find((e) => (e.RepoTags ?? []).some((t) => sameName(t, selector)));
+  const hit = m
+    ? entries[Number(m[1])]
+    : entries.find((e) => (e.RepoTags ?? []).some((t) => sameName(t, selector)));
   if (!hit) {
     const names = entries.flatMap((e) => e.RepoTags ?? []).join(', ') || 'untagged';
     throw new AppError('IMAGE_NOT_FOUND', `${name}: no image named "${selector}" (has: ${names})`);
@@ -73,34 +80,54 @@ function chooseEntry(entries: ArchiveEntry[], selector: string | undefined, name
 }
 
 /** Docker ≥ 25 archives carry OCI manifests; find the one whose config matches to report a manifest digest. */
-async function findManifestDigest(store: BlobStore, configDigest: string, max: number): Promise<{ digest: string; mediaType: string } | undefined> {
+async function findManifestDigest(
+  store: BlobStore,
+  configDigest: string,
+  max: number,
+): Promise<{ digest: string; mediaType: string } | undefined> {
   if (!(await store.has('index.json'))) return undefined;
-  const parsed = parseManifest(await store.readSmall('index.json', max), undefined, `${store.name}/index.json`);
+  const parsed = parseManifest(
+    await store.readSmall('index.json', max),
+    undefined,
+    `${store.name}/index.json`,
+  );
   if (parsed.kind !== 'index') return undefined;
   for (const d of parsed.index.manifests) {
     const path = `blobs/${d.digest.replace(':', '/')}`;
     if (!(await store.has(path))) continue;
     const bytes = await store.readSmall(path, max);
     const m = parseManifest(bytes, d.mediaType, `${store.name} ${d.digest}`);
-    if (m.kind === 'manifest' && m.manifest.config.digest === configDigest) return { digest: sha256Digest(bytes), mediaType: d.mediaType };
+    if (m.kind === 'manifest' && m.manifest.config.digest === configDigest)
+      return { digest: sha256Digest(bytes), mediaType: d.mediaType };
   }
   return undefined;
 }
 
 /** Builds the image from an opened archive; used by the daemon source on the `docker save` stream too. */
-export async function resolveFromArchive(store: BlobStore, selector: string | undefined, opts: ResolveOptions, ref: string): Promise<Image> {
+export async function resolveFromArchive(
+  store: BlobStore,
+  selector: string | undefined,
+  opts: ResolveOptions,
+  ref: string,
+): Promise<Image> {
   const max = opts.limits.maxManifestBytes;
   const entry = chooseEntry(await readArchiveManifest(store, max), selector, store.name);
   const configBytes = await store.readSmall(entry.Config, max);
   const configDigest = sha256Digest(configBytes);
   const named = /(?:^|\/)([a-f0-9]{64})(?:\.json)?$/.exec(entry.Config);
   if (named && `sha256:${named[1]}` !== configDigest) {
-    throw new AppError('IMAGE_LAYER_DIGEST_MISMATCH', `${store.name}: config ${entry.Config} has content digest ${configDigest}`);
+    throw new AppError(
+      'IMAGE_LAYER_DIGEST_MISMATCH',
+      `${store.name}: config ${entry.Config} has content digest ${configDigest}`,
+    );
   }
   const config = parseImageConfig(configBytes, `${ref} config`);
   const diffIds = config.rootfs.diff_ids;
   if (diffIds.length !== entry.Layers.length) {
-    throw new AppError('IMAGE_MANIFEST_INVALID', `${store.name}: manifest.json lists ${entry.Layers.length} layers but the config has ${diffIds.length} diff_ids`);
+    throw new AppError(
+      'IMAGE_MANIFEST_INVALID',
+      `${store.name}: manifest.json lists ${entry.Layers.length} layers but the config has ${diffIds.length} diff_ids`,
+    );
   }
   const layers: Layer[] = [];
   for (const [index, path] of entry.Layers.entries()) {
@@ -132,7 +159,11 @@ export async function resolveFromArchive(store: BlobStore, selector: string | un
     ...(manifest && { manifestMediaType: manifest.mediaType }),
     configDigest,
     config,
-    platform: { os: config.os, architecture: config.architecture, ...(config.variant !== undefined && { variant: config.variant }) },
+    platform: {
+      os: config.os,
+      architecture: config.architecture,
+      ...(config.variant !== undefined && { variant: config.variant }),
+    },
     repoTags,
     repoDigests: [],
     layers,

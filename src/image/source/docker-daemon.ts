@@ -33,11 +33,18 @@ export function parseDockerHost(value: string | undefined): DockerEndpoint {
   if (text.startsWith('unix://')) return { socketPath: text.slice('unix://'.length), display: text };
   const m = /^(?:tcp|http):\/\/([^:/]+)(?::(\d+))?\/?$/.exec(text);
   if (m) return { host: m[1]!, port: Number(m[2] ?? 2375), display: text };
-  throw new AppError('DOCKER_UNAVAILABLE', `unsupported DOCKER_HOST "${text}"`, { hint: 'use unix:///PATH/docker.sock or tcp://HOST:PORT' });
+  throw new AppError('DOCKER_UNAVAILABLE', `unsupported DOCKER_HOST "${text}"`, {
+    hint: 'use unix:///PATH/docker.sock or tcp://HOST:PORT',
+  });
 }
 
 /** One Engine API call; resolves with the response (status not checked). */
-export function dockerRequest(ep: DockerEndpoint, method: string, path: string, signal?: AbortSignal): Promise<IncomingMessage> {
+export function dockerRequest(
+  ep: DockerEndpoint,
+  method: string,
+  path: string,
+  signal?: AbortSignal,
+): Promise<IncomingMessage> {
   const opts: RequestOptions = {
     method,
     path,
@@ -49,10 +56,14 @@ export function dockerRequest(ep: DockerEndpoint, method: string, path: string, 
     const req = request(opts, resolve);
     req.on('error', (err) =>
       reject(
-        new AppError('DOCKER_UNAVAILABLE', `cannot reach the Docker Engine at ${ep.display}: ${describeError(err)}`, {
-          cause: err,
-          hint: 'is dockerd running? set DOCKER_HOST to its socket (e.g. unix:///var/run/docker.sock)',
-        }),
+        new AppError(
+          'DOCKER_UNAVAILABLE',
+          `cannot reach the Docker Engine at ${ep.display}: ${describeError(err)}`,
+          {
+            cause: err,
+            hint: 'is dockerd running? set DOCKER_HOST to its socket (e.g. unix:///var/run/docker.sock)',
+          },
+        ),
       ),
     );
     req.end();
@@ -71,14 +82,20 @@ async function readJson(res: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new AppError('DOCKER_API', `Engine API returned invalid JSON: ${text.slice(0, 200)}`, { cause: err });
+    throw new AppError('DOCKER_API', `Engine API returned invalid JSON: ${text.slice(0, 200)}`, {
+      cause: err,
+    });
   }
 }
 
 async function apiError(res: IncomingMessage, what: string, name: string): Promise<AppError> {
   const body = (await readJson(res).catch(() => ({}))) as { message?: string };
   const msg = `${what} ${name}: ${body.message ?? `HTTP ${res.statusCode}`}`;
-  return res.statusCode === 404 ? new AppError('IMAGE_NOT_FOUND', `Docker Engine has no image ${name}`, { hint: 'list images with "docker images"' }) : new AppError('DOCKER_API', msg);
+  return res.statusCode === 404
+    ? new AppError('IMAGE_NOT_FOUND', `Docker Engine has no image ${name}`, {
+        hint: 'list images with "docker images"',
+      })
+    : new AppError('DOCKER_API', msg);
 }
 
 interface InspectResult {
@@ -88,17 +105,29 @@ interface InspectResult {
   Size?: number;
 }
 
-export async function inspectDaemonImage(ep: DockerEndpoint, name: string, signal?: AbortSignal): Promise<InspectResult> {
+export async function inspectDaemonImage(
+  ep: DockerEndpoint,
+  name: string,
+  signal?: AbortSignal,
+): Promise<InspectResult> {
   const res = await dockerRequest(ep, 'GET', `/images/${encodeURIComponent(name)}/json`, signal);
   if (res.statusCode !== 200) throw await apiError(res, 'inspect', name);
   return (await readJson(res)) as InspectResult;
 }
 
 /** Streams `docker save` of `name` into `file`, enforcing the image size limit. */
-async function saveToFile(ep: DockerEndpoint, name: string, file: string, opts: ResolveOptions, total?: number): Promise<void> {
+async function saveToFile(
+  ep: DockerEndpoint,
+  name: string,
+  file: string,
+  opts: ResolveOptions,
+  total?: number,
+): Promise<void> {
   const res = await dockerRequest(ep, 'GET', `/images/${encodeURIComponent(name)}/get`, opts.signal);
   if (res.statusCode !== 200) throw await apiError(res, 'export', name);
-  const limiter = new LimitStream(`docker save of ${name}`, (n) => (n > opts.limits.maxTotalBytes ? `export larger than ${opts.limits.maxTotalBytes} bytes` : undefined));
+  const limiter = new LimitStream(`docker save of ${name}`, (n) =>
+    n > opts.limits.maxTotalBytes ? `export larger than ${opts.limits.maxTotalBytes} bytes` : undefined,
+  );
   let done = 0;
   const meter = new Transform({
     transform(chunk: Buffer, _e, cb) {
@@ -107,7 +136,13 @@ async function saveToFile(ep: DockerEndpoint, name: string, file: string, opts: 
       cb(null, chunk);
     },
   });
-  await pipeline(res, limiter, meter, createWriteStream(file, { mode: 0o600 }), ...(opts.signal ? [{ signal: opts.signal }] : []));
+  await pipeline(
+    res,
+    limiter,
+    meter,
+    createWriteStream(file, { mode: 0o600 }),
+    ...(opts.signal ? [{ signal: opts.signal }] : []),
+  );
 }
 
 export const dockerDaemonSource = {

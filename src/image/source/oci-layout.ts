@@ -21,28 +21,53 @@ export function blobPath(digest: string): string {
 }
 
 /** Reads a small blob and checks its digest. */
-export async function readVerifiedBlob(store: BlobStore, desc: Pick<Descriptor, 'digest'>, max: number, what: string): Promise<Buffer> {
+export async function readVerifiedBlob(
+  store: BlobStore,
+  desc: Pick<Descriptor, 'digest'>,
+  max: number,
+  what: string,
+): Promise<Buffer> {
   const bytes = await store.readSmall(blobPath(desc.digest), max);
   const alg = parseDigest(desc.digest)!.algorithm;
   const actual = alg === 'sha256' ? sha256Digest(bytes) : desc.digest;
   if (actual !== desc.digest) {
-    throw new AppError('IMAGE_LAYER_DIGEST_MISMATCH', `${store.name}: ${what} ${desc.digest} has content digest ${actual}`, {
-      hint: 'the layout is corrupt or was tampered with; re-create it',
-    });
+    throw new AppError(
+      'IMAGE_LAYER_DIGEST_MISMATCH',
+      `${store.name}: ${what} ${desc.digest} has content digest ${actual}`,
+      {
+        hint: 'the layout is corrupt or was tampered with; re-create it',
+      },
+    );
   }
   return bytes;
 }
 
 async function readIndex(store: BlobStore, max: number): Promise<Index> {
   if (!(await store.has('oci-layout'))) {
-    throw new AppError('IMAGE_ARCHIVE_CORRUPT', `${store.name}: not an OCI image layout (no oci-layout file)`);
+    throw new AppError(
+      'IMAGE_ARCHIVE_CORRUPT',
+      `${store.name}: not an OCI image layout (no oci-layout file)`,
+    );
   }
-  const layoutVersion = JSON.parse((await store.readSmall('oci-layout', 4096)).toString()) as { imageLayoutVersion?: string };
-  if (typeof layoutVersion.imageLayoutVersion !== 'string' || !layoutVersion.imageLayoutVersion.startsWith('1.')) {
-    throw new AppError('IMAGE_ARCHIVE_CORRUPT', `${store.name}: unsupported imageLayoutVersion ${String(layoutVersion.imageLayoutVersion)}`);
+  const layoutVersion = JSON.parse((await store.readSmall('oci-layout', 4096)).toString()) as {
+    imageLayoutVersion?: string;
+  };
+  if (
+    typeof layoutVersion.imageLayoutVersion !== 'string' ||
+    !layoutVersion.imageLayoutVersion.startsWith('1.')
+  ) {
+    throw new AppError(
+      'IMAGE_ARCHIVE_CORRUPT',
+      `${store.name}: unsupported imageLayoutVersion ${String(layoutVersion.imageLayoutVersion)}`,
+    );
   }
-  const parsed = parseManifest(await store.readSmall('index.json', max), undefined, `${store.name}/index.json`);
-  if (parsed.kind !== 'index') throw new AppError('IMAGE_MANIFEST_INVALID', `${store.name}/index.json is not an image index`);
+  const parsed = parseManifest(
+    await store.readSmall('index.json', max),
+    undefined,
+    `${store.name}/index.json`,
+  );
+  if (parsed.kind !== 'index')
+    throw new AppError('IMAGE_MANIFEST_INVALID', `${store.name}/index.json is not an image index`);
   return parsed.index;
 }
 
@@ -87,7 +112,12 @@ interface LayoutImageMeta {
 }
 
 /** Resolves the image chosen by `selector` inside a layout held by `store`. */
-export async function resolveFromLayout(store: BlobStore, selector: string | undefined, opts: ResolveOptions, meta: LayoutImageMeta): Promise<Image> {
+export async function resolveFromLayout(
+  store: BlobStore,
+  selector: string | undefined,
+  opts: ResolveOptions,
+  meta: LayoutImageMeta,
+): Promise<Image> {
   const max = opts.limits.maxManifestBytes;
   const index = await readIndex(store, max);
   const want = opts.platform ?? DEFAULT_PLATFORM;
@@ -119,11 +149,17 @@ async function imageFromManifest(
   const config = parseImageConfig(configBytes, where);
   const diffIds = config.rootfs.diff_ids;
   if (diffIds.length !== manifest.layers.length) {
-    throw new AppError('IMAGE_MANIFEST_INVALID', `${where}: manifest has ${manifest.layers.length} layers but config lists ${diffIds.length} diff_ids`);
+    throw new AppError(
+      'IMAGE_MANIFEST_INVALID',
+      `${where}: manifest has ${manifest.layers.length} layers but config lists ${diffIds.length} diff_ids`,
+    );
   }
   const layers: Layer[] = manifest.layers.map((l, index) => {
     if (!isLayerMediaType(l.mediaType)) {
-      throw new AppError('IMAGE_MEDIA_TYPE_UNSUPPORTED', `${where}: layer ${index} has unsupported media type "${l.mediaType}"`);
+      throw new AppError(
+        'IMAGE_MEDIA_TYPE_UNSUPPORTED',
+        `${where}: layer ${index} has unsupported media type "${l.mediaType}"`,
+      );
     }
     const path = blobPath(l.digest);
     return {
@@ -145,7 +181,11 @@ async function imageFromManifest(
     manifestMediaType: manifest.mediaType ?? desc.mediaType,
     configDigest: manifest.config.digest,
     config,
-    platform: { os: config.os, architecture: config.architecture, ...(config.variant !== undefined && { variant: config.variant }) },
+    platform: {
+      os: config.os,
+      architecture: config.architecture,
+      ...(config.variant !== undefined && { variant: config.variant }),
+    },
     repoTags: meta.repoTags,
     repoDigests: [],
     layers,

@@ -69,16 +69,24 @@ export function positioned(err: unknown, name: string, bytes: number): unknown {
   }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'Z_BUF_ERROR') {
-    return new AppError('FEED_TRUNCATED', `${name} ends early: its compressed data stops after ${bytes} bytes`, {
-      hint: 'the download was cut off or the file is incomplete; fetch it again',
-      cause: err,
-    });
+    return new AppError(
+      'FEED_TRUNCATED',
+      `${name} ends early: its compressed data stops after ${bytes} bytes`,
+      {
+        hint: 'the download was cut off or the file is incomplete; fetch it again',
+        cause: err,
+      },
+    );
   }
   if (typeof code === 'string' && code.startsWith('Z_')) {
-    return new AppError('FEED_FORMAT_INVALID', `${name} is not valid gzip data (failed after ${bytes} bytes)`, {
-      hint: 'check that the file is the gzipped feed and not an HTML error page',
-      cause: err,
-    });
+    return new AppError(
+      'FEED_FORMAT_INVALID',
+      `${name} is not valid gzip data (failed after ${bytes} bytes)`,
+      {
+        hint: 'check that the file is the gzipped feed and not an HTML error page',
+        cause: err,
+      },
+    );
   }
   return err;
 }

@@ -6,9 +6,14 @@
 import { AppError } from '../../errors.js';
 import type { FeedSourceId } from '../model.js';
 import type { FeedImporter } from './feed.js';
+import { alpineFeed } from './alpine/index.js';
+import { debianFeed } from './debian/index.js';
+import { epssFeed } from './epss/index.js';
+import { kevFeed } from './kev/index.js';
+import { nvdFeed } from './nvd/index.js';
 import { osvFeed } from './osv/index.js';
 
-export const FEEDS: readonly FeedImporter[] = [osvFeed];
+export const FEEDS: readonly FeedImporter[] = [osvFeed, debianFeed, alpineFeed, nvdFeed, kevFeed, epssFeed];
 
 export function feedIds(): FeedSourceId[] {
   return FEEDS.map((f) => f.id);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { isAppError } from '../../../errors.js';
 import type { AdvisoryRecord, FeedItem } from '../../model.js';
@@ -33,7 +34,10 @@ const LINES: [string, SecfixLine | undefined][] = [
   ['CVE-2024-31142 XSA-455', { cves: ['CVE-2024-31142'], others: ['XSA-455'], text: '' }],
   ['CVE-2022-1292 CVE-2022-2068', { cves: ['CVE-2022-1292', 'CVE-2022-2068'], others: [], text: '' }],
   ['XSA-433', { cves: [], others: ['XSA-433'], text: '' }],
-  ['  CVE-2021-24031 (zstd file permissions)', { cves: ['CVE-2021-24031'], others: [], text: '(zstd file permissions)' }],
+  [
+    '  CVE-2021-24031 (zstd file permissions)',
+    { cves: ['CVE-2021-24031'], others: [], text: '(zstd file permissions)' },
+  ],
   ['cve-2020-0003', { cves: ['CVE-2020-0003'], others: [], text: '' }],
   ['(CVE-2019-1010022)', { cves: ['CVE-2019-1010022'], others: [], text: '' }],
   ['CVE-2018-1000156, CVE-2018-6951', { cves: ['CVE-2018-1000156', 'CVE-2018-6951'], others: [], text: '' }],
@@ -43,7 +47,8 @@ const LINES: [string, SecfixLine | undefined][] = [
 ];
 
 describe('parseSecfixLine', () => {
-  for (const [line, want] of LINES) it(JSON.stringify(line), () => assert.deepEqual(parseSecfixLine(line), want));
+  for (const [line, want] of LINES)
+    it(JSON.stringify(line), () => assert.deepEqual(parseSecfixLine(line), want));
 });
 
 describe('alpine releases', () => {
@@ -126,14 +131,20 @@ describe('parseAlpineSecdb', () => {
   it('throws FEED_FORMAT_INVALID without a release, on truncation, and without packages', async () => {
     await assert.rejects(parseFixture('secdb-no-release.json', 'main.json'), isFormatInvalid);
     await assert.rejects(parseFixture('secdb-truncated.json'), isFormatInvalid);
-    await assert.rejects(collect(parseAlpineSecdb(['{"distroversion":"v3.20"}'], 'v3.20/main.json')), isFormatInvalid);
-    await assert.rejects(collect(parseAlpineSecdb(['[]'], 'v3.20/main.json')), isFormatInvalid);
+    await assert.rejects(
+      collect(parseAlpineSecdb(Readable.from(['{"distroversion":"v3.20"}']), 'v3.20/main.json')),
+      isFormatInvalid,
+    );
+    await assert.rejects(
+      collect(parseAlpineSecdb(Readable.from(['[]']), 'v3.20/main.json')),
+      isFormatInvalid,
+    );
   });
 
   it('never fails with anything but an AppError, wherever the file is cut', async () => {
     const text = await readFile(fixture('secdb/v3.20/main.json'), 'utf8');
     for (let cut = 0; cut <= text.lastIndexOf('}'); cut += 29) {
-      await collect(parseAlpineSecdb([text.slice(0, cut)], 'v3.20/main.json')).then(
+      await collect(parseAlpineSecdb(Readable.from([text.slice(0, cut)]), 'v3.20/main.json')).then(
         () => assert.fail(`cut at ${cut} was accepted`),
         (err: unknown) => assert.ok(isFormatInvalid(err), `cut at ${cut}: ${String(err)}`),
       );
@@ -155,7 +166,11 @@ describe('alpineFeed', () => {
   it('downloads main and community of every listed release', () => {
     const urls = alpineFeed.defaultUrls();
     assert.equal(new Set(urls.map((u) => u.name)).size, urls.length);
-    assert.ok(urls.some((u) => u.name === 'v3.20/main.json' && u.url === 'https://secdb.alpinelinux.org/v3.20/main.json'));
+    assert.ok(
+      urls.some(
+        (u) => u.name === 'v3.20/main.json' && u.url === 'https://secdb.alpinelinux.org/v3.20/main.json',
+      ),
+    );
     assert.ok(urls.some((u) => u.name === 'edge/community.json'));
   });
 });

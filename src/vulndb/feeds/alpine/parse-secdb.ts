@@ -27,7 +27,8 @@ const APK_VERSION = /^\d[0-9A-Za-z._+~-]*$/;
 const CVE_ID = /^CVE-\d{4}-\d{4,}$/i;
 /** Other advisory ids found in secfixes: `XSA-455`, `GHSA-xxxx-xxxx-xxxx`, `ALPINE-13661`. */
 const OTHER_ID = /^[A-Z][A-Z0-9]*-[0-9A-Za-z][0-9A-Za-z._-]*$/;
-const HINT = 'point the alpine source at https://secdb.alpinelinux.org/<release>/<repo>.json files or copies of them';
+const HINT =
+  'point the alpine source at https://secdb.alpinelinux.org/<release>/<repo>.json files or copies of them';
 
 const SecdbPackage = z.object({
   pkg: z.object({
@@ -83,12 +84,17 @@ export async function* parseAlpineSecdb(
   let distroversion: unknown;
   let packages: unknown;
   for await (const child of jsonChildren(input, [], { location: name, maxItemBytes: MAX_SECDB_BYTES })) {
-    if (child.key === undefined) throw new AppError('FEED_FORMAT_INVALID', `${name} is a JSON array, expected a secdb object`, { hint: HINT });
+    if (child.key === undefined)
+      throw new AppError('FEED_FORMAT_INVALID', `${name} is a JSON array, expected a secdb object`, {
+        hint: HINT,
+      });
     if (child.key === 'distroversion') distroversion = child.value;
     if (child.key === 'packages') packages = child.value;
   }
   if (!Array.isArray(packages)) {
-    throw new AppError('FEED_FORMAT_INVALID', `${name} has no "packages" array, so it is not a secdb file`, { hint: HINT });
+    throw new AppError('FEED_FORMAT_INVALID', `${name} has no "packages" array, so it is not a secdb file`, {
+      hint: HINT,
+    });
   }
   const release = releaseOf(distroversion, name);
   for (const [index, value] of packages.entries()) {
@@ -101,9 +107,13 @@ function releaseOf(distroversion: unknown, name: string): string {
   const fromFile = typeof distroversion === 'string' ? normalAlpineRelease(distroversion) : undefined;
   const release = fromFile ?? alpineReleaseFromName(name);
   if (release === undefined) {
-    throw new AppError('FEED_FORMAT_INVALID', `${name} names no Alpine release: no "distroversion" and no v3.x/edge in its name`, {
-      hint: 'keep secdb files under their release directory (v3.20/main.json)',
-    });
+    throw new AppError(
+      'FEED_FORMAT_INVALID',
+      `${name} names no Alpine release: no "distroversion" and no v3.x/edge in its name`,
+      {
+        hint: 'keep secdb files under their release directory (v3.20/main.json)',
+      },
+    );
   }
   return release;
 }
@@ -111,7 +121,11 @@ function releaseOf(distroversion: unknown, name: string): string {
 function* packageItems(value: unknown, release: string, file: string, index: number): Generator<FeedItem> {
   const parsed = SecdbPackage.safeParse(value);
   if (!parsed.success) {
-    yield defect(jsonLocation(file, 'packages', index), FEED_DEFECT.recordInvalid, describeIssues(parsed.error));
+    yield defect(
+      jsonLocation(file, 'packages', index),
+      FEED_DEFECT.recordInvalid,
+      describeIssues(parsed.error),
+    );
     return;
   }
   const { name, secfixes } = parsed.data.pkg;
@@ -137,7 +151,11 @@ function* secfixItems(version: string, lines: unknown, at: string, add: RowSink)
     return;
   }
   if (!Array.isArray(lines)) {
-    yield defect(at, FEED_DEFECT.recordInvalid, `expected an array of secfix lines, found ${typeName(lines)}`);
+    yield defect(
+      at,
+      FEED_DEFECT.recordInvalid,
+      `expected an array of secfix lines, found ${typeName(lines)}`,
+    );
     return;
   }
   for (const [index, line] of lines.entries()) {
@@ -175,7 +193,9 @@ function toRecord(id: string, release: string, pkg: string, group: Group): Advis
     id: `ALPINE-${id}/${release}/${pkg}`,
     source: 'alpine',
     aliases: [...group.aliases],
-    references: CVE_ID.test(id) ? [{ type: 'ADVISORY', url: `https://security.alpinelinux.org/vuln/${id}` }] : [],
+    references: CVE_ID.test(id)
+      ? [{ type: 'ADVISORY', url: `https://security.alpinelinux.org/vuln/${id}` }]
+      : [],
     cwes: [],
     severities: [],
     affected: group.affected,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { isAppError } from '../../../errors.js';
 import type { AdvisoryRecord, Affected, FeedItem } from '../../model.js';
@@ -75,7 +76,10 @@ describe('parseDebianTracker', () => {
   });
 
   it('maps resolved with fixed_version 0 → not-affected with no range', async () => {
-    const r = row(advisories(await parseFixture('tracker.json')).get('DEBIAN-CVE-2007-2383/prototypejs'), 'bookworm');
+    const r = row(
+      advisories(await parseFixture('tracker.json')).get('DEBIAN-CVE-2007-2383/prototypejs'),
+      'bookworm',
+    );
     assert.equal(r?.fixState, 'not-affected');
     assert.deepEqual(r?.ranges, []);
     assert.equal(r?.fixedIn, undefined);
@@ -109,7 +113,8 @@ describe('parseDebianTracker', () => {
 
   it('maps urgency to a distro severity (unimportant → negligible, high** → high, unassigned → none)', async () => {
     const byId = advisories(await parseFixture('tracker.json'));
-    const level = (id: string, release: string): string | undefined => row(byId.get(id), release)?.severity?.level;
+    const level = (id: string, release: string): string | undefined =>
+      row(byId.get(id), release)?.severity?.level;
     assert.equal(level('DEBIAN-CVE-2010-4756/glibc', 'bookworm'), 'negligible');
     assert.equal(level('DEBIAN-CVE-2007-2383/prototypejs', 'bookworm'), 'negligible');
     assert.equal(level('DEBIAN-CVE-2008-7220/prototypejs', 'bookworm'), 'high');
@@ -153,10 +158,29 @@ describe('parseDebianTracker', () => {
     }
   });
 
+  it('streams: yields the first packages after reading a few chunks of an endless input', async () => {
+    let pulled = 0;
+    async function* endless(): AsyncGenerator<string> {
+      yield '{';
+      for (let i = 0; ; i++) {
+        if (++pulled > 1000) throw new Error('the parser buffers its input');
+        const issue = `{"CVE-2024-${String(i).padStart(4, '0')}": {"releases": {"bookworm": {"status": "open"}}}}`;
+        yield `${i === 0 ? '' : ','}"pkg${i}": ${issue}`;
+      }
+    }
+    const seen: FeedItem[] = [];
+    for await (const item of parseDebianTracker(endless(), 'endless.json')) {
+      seen.push(item);
+      if (seen.length === 3) break;
+    }
+    assert.equal(seen.length, 3);
+    assert.ok(pulled < 10, `pulled ${pulled} chunks`);
+  });
+
   it('never fails with anything but an AppError, wherever the file is cut', async () => {
     const text = await readFile(fixture('tracker.json'), 'utf8');
     for (let cut = 0; cut <= text.lastIndexOf('}'); cut += 37) {
-      const chunks = [text.slice(0, cut)];
+      const chunks = Readable.from([text.slice(0, cut)]);
       await collect(parseDebianTracker(chunks, 'cut.json')).then(
         () => assert.fail(`cut at ${cut} was accepted`),
         (err: unknown) => assert.ok(isFormatInvalid(err), `cut at ${cut}: ${String(err)}`),
@@ -167,7 +191,9 @@ describe('parseDebianTracker', () => {
 
 describe('debianFeed', () => {
   it('reads a tracker file through a FeedSource', async () => {
-    const items = await collect(debianFeed.records(await openFileSource(fixture('tracker.json')), new AbortController().signal));
+    const items = await collect(
+      debianFeed.records(await openFileSource(fixture('tracker.json')), new AbortController().signal),
+    );
     assert.equal(items.filter((i) => i.kind === 'advisory').length, 9);
   });
 

@@ -12,8 +12,22 @@
 import { z } from 'zod';
 import { AppError } from '../../../errors.js';
 import { levelFromText } from '../../cvss.js';
-import type { AdvisoryRecord, Affected, AffectedRange, FeedItem, FixState, SeverityRating } from '../../model.js';
-import { defect, describeIssues, FEED_DEFECT, isPlainObject, jsonLocation, typeName } from '../feed-defects.js';
+import type {
+  AdvisoryRecord,
+  Affected,
+  AffectedRange,
+  FeedItem,
+  FixState,
+  SeverityRating,
+} from '../../model.js';
+import {
+  defect,
+  describeIssues,
+  FEED_DEFECT,
+  isPlainObject,
+  jsonLocation,
+  typeName,
+} from '../feed-defects.js';
 import type { FeedDefectCode } from '../feed-defects.js';
 import { jsonChildren } from '../json-stream.js';
 
@@ -73,9 +87,13 @@ export async function* parseDebianTracker(
   for await (const child of jsonChildren(input, [], { location: name })) {
     signal?.throwIfAborted();
     if (child.key === undefined) {
-      throw new AppError('FEED_FORMAT_INVALID', `${name} is a JSON array, expected the tracker's object of source packages`, {
-        hint: 'point the debian source at https://security-tracker.debian.org/tracker/data/json or a copy of it',
-      });
+      throw new AppError(
+        'FEED_FORMAT_INVALID',
+        `${name} is a JSON array, expected the tracker's object of source packages`,
+        {
+          hint: 'point the debian source at https://security-tracker.debian.org/tracker/data/json or a copy of it',
+        },
+      );
     }
     yield* packageItems(child.key, child.value, name);
   }
@@ -156,7 +174,8 @@ function fixInfo(rel: ReleaseEntry): FixInfo | Problem {
     case 'resolved': {
       const fixed = rel.fixed_version?.trim() ?? '';
       if (fixed === NOT_AFFECTED_VERSION) return { fixState: 'not-affected', ranges: [] };
-      if (fixed === '') return { code: FEED_DEFECT.recordInvalid, message: 'status "resolved" without a fixed_version' };
+      if (fixed === '')
+        return { code: FEED_DEFECT.recordInvalid, message: 'status "resolved" without a fixed_version' };
       const ranges: AffectedRange[] = [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }];
       return { fixState: 'fixed', fixedIn: fixed, ranges };
     }
@@ -182,7 +201,8 @@ function unfixedInfo(rel: ReleaseEntry): FixInfo {
     const text = rel.nodsa.trim();
     return { fixState: 'wont-fix', ranges: allVersions(), note: text === '' ? reason : `${reason}: ${text}` };
   }
-  if (rel.status === 'undetermined') return { fixState: 'unknown', ranges: allVersions(), note: 'undetermined' };
+  if (rel.status === 'undetermined')
+    return { fixState: 'unknown', ranges: allVersions(), note: 'undetermined' };
   return { fixState: 'not-fixed', ranges: allVersions() };
 }
 

@@ -24,7 +24,8 @@ const DAY = /^\d{4}-\d{2}-\d{2}/;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 /** A row is three short fields; anything longer is not EPSS data. */
 const MAX_RECORD_CHARS = 4096;
-const HINT = 'point the epss source at https://epss.empiricalsecurity.com/epss_scores-current.csv.gz or a copy of it';
+const HINT =
+  'point the epss source at https://epss.empiricalsecurity.com/epss_scores-current.csv.gz or a copy of it';
 
 interface Columns {
   cve: number;
@@ -72,18 +73,33 @@ async function* inflated(input: AsyncIterable<Buffer | string>): AsyncGenerator<
 
 function header(record: string[]): Columns | undefined {
   const names = record.map((f) => f.trim().toLowerCase());
-  const columns = { cve: names.indexOf('cve'), epss: names.indexOf('epss'), percentile: names.indexOf('percentile') };
+  const columns = {
+    cve: names.indexOf('cve'),
+    epss: names.indexOf('epss'),
+    percentile: names.indexOf('percentile'),
+  };
   return Object.values(columns).every((i) => i >= 0) ? columns : undefined;
+}
+
+/** A number in [0, 1], else NaN (`Number('')` would read an empty field as 0). */
+function probability(field: string | undefined): number {
+  const text = field?.trim() ?? '';
+  const value = text === '' ? Number.NaN : Number(text);
+  return value >= 0 && value <= 1 ? value : Number.NaN;
 }
 
 function row(record: string[], columns: Columns, date: string, at: string): FeedItem {
   const cve = record[columns.cve]?.trim() ?? '';
-  const score = Number(record[columns.epss]);
-  const percentile = Number(record[columns.percentile]);
+  const score = probability(record[columns.epss]);
+  const percentile = probability(record[columns.percentile]);
   const problems: string[] = [];
   if (!CVE_ID.test(cve)) problems.push(`cve "${cve}" is not a CVE id`);
-  for (const [field, value] of [['epss', score], ['percentile', percentile]] as const) {
-    if (!(value >= 0 && value <= 1)) problems.push(`${field} "${record[columns[field]] ?? ''}" is not a number in [0, 1]`);
+  for (const [field, value] of [
+    ['epss', score],
+    ['percentile', percentile],
+  ] as const) {
+    if (Number.isNaN(value))
+      problems.push(`${field} "${record[columns[field]] ?? ''}" is not a number in [0, 1]`);
   }
   if (problems.length > 0) return defect(at, FEED_DEFECT.recordInvalid, problems.join('; '));
   const epss: EpssRecord = { cve, score, percentile, date };
@@ -112,7 +128,8 @@ export async function* parseEpssCsv(
     max_record_size: MAX_RECORD_CHARS,
     skip_records_with_error: true,
     on_skip: (err) => {
-      skipped.push(defect(`${name}:${String(err?.lines ?? '?')}`, FEED_DEFECT.recordInvalid, err?.message ?? 'unreadable row'));
+      const at = typeof err?.lines === 'number' ? `${name}:${err.lines}` : name;
+      skipped.push(defect(at, FEED_DEFECT.recordInvalid, err?.message ?? 'unreadable row'));
       return undefined;
     },
   });
@@ -135,27 +152,35 @@ async function* rows(
   signal: AbortSignal | undefined,
 ): AsyncGenerator<FeedItem> {
   let date = dateFromName(name);
-  let columns: Columns | undefined;
+  let table: { columns: Columns; date: string } | undefined;
   for await (const chunk of parser) {
     signal?.throwIfAborted();
     yield* skipped.splice(0);
     const { record, info } = chunk as { record: string[]; info: Info };
     const at = `${name}:${info.lines}`;
     if (record[0]?.startsWith('#') === true) {
-      if (columns === undefined) date = epssScoreDate(record.join(',')) ?? date;
+      if (table === undefined) date = epssScoreDate(record.join(',')) ?? date;
       else yield defect(at, FEED_DEFECT.recordInvalid, 'comment line after the header');
-      continue;
-    }
-    if (columns === undefined) {
-      columns = header(record);
-      if (columns === undefined) throw new AppError('FEED_FORMAT_INVALID', `${at}: expected the "cve,epss,percentile" header`, { hint: HINT });
-      if (date === undefined) throw new AppError('FEED_FORMAT_INVALID', `${name} has no score_date comment and no date in its name`, { hint: HINT });
-      continue;
-    }
-    yield row(record, columns, date, at);
+    } else if (table === undefined) {
+      const columns = header(record);
+      if (columns === undefined)
+        throw new AppError('FEED_FORMAT_INVALID', `${at}: expected the "cve,epss,percentile" header`, {
+          hint: HINT,
+        });
+      if (date === undefined)
+        throw new AppError(
+          'FEED_FORMAT_INVALID',
+          `${name} has no score_date comment and no date in its name`,
+          { hint: HINT },
+        );
+      table = { columns, date };
+    } else yield row(record, table.columns, table.date, at);
   }
   yield* skipped.splice(0);
-  if (columns === undefined) throw new AppError('FEED_FORMAT_INVALID', `${name} is empty: no "cve,epss,percentile" header`, { hint: HINT });
+  if (table === undefined)
+    throw new AppError('FEED_FORMAT_INVALID', `${name} is empty: no "cve,epss,percentile" header`, {
+      hint: HINT,
+    });
 }
 
 /** csv-parse failures that `skip_records_with_error` does not cover become `FEED_FORMAT_INVALID`. */
@@ -164,5 +189,8 @@ function csvFailure(err: unknown, name: string): unknown {
   if (typeof code !== 'string' || !code.startsWith('CSV_')) return err;
   const lines = (err as { lines?: unknown }).lines;
   const at = typeof lines === 'number' ? `${name}:${lines}` : name;
-  return new AppError('FEED_FORMAT_INVALID', `${at}: not readable as EPSS CSV (${code})`, { hint: HINT, cause: err });
+  return new AppError('FEED_FORMAT_INVALID', `${at}: not readable as EPSS CSV (${code})`, {
+    hint: HINT,
+    cause: err,
+  });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { isAppError } from '../../../errors.js';
 import type { FeedItem, KevRecord } from '../../model.js';
@@ -71,10 +72,13 @@ describe('parseKevJson', () => {
   it('throws FEED_FORMAT_INVALID when truncated, cut anywhere, or not the catalog', async () => {
     const isFormatInvalid = (err: unknown): boolean => isAppError(err, 'FEED_FORMAT_INVALID');
     await assert.rejects(parseFixture('kev-truncated.json'), isFormatInvalid);
-    await assert.rejects(collect(parseKevJson(['{"title":"x","count":0}'], 'kev.json')), isFormatInvalid);
+    await assert.rejects(
+      collect(parseKevJson(Readable.from(['{"title":"x","count":0}']), 'kev.json')),
+      isFormatInvalid,
+    );
     const text = await readFile(fixture('known_exploited_vulnerabilities.json'), 'utf8');
     for (let cut = 0; cut <= text.lastIndexOf('}'); cut += 97) {
-      await collect(parseKevJson([text.slice(0, cut)], 'cut.json')).then(
+      await collect(parseKevJson(Readable.from([text.slice(0, cut)]), 'cut.json')).then(
         () => assert.fail(`cut at ${cut} was accepted`),
         (err: unknown) => assert.ok(isFormatInvalid(err), `cut at ${cut}: ${String(err)}`),
       );

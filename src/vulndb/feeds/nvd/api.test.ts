@@ -8,9 +8,16 @@ import { nvdApiUrl, nvdFeedUrls, nvdWindows, pageStarts, planNvdIncremental } fr
 const day = (iso: string): Date => new Date(`${iso}T00:00:00.000Z`);
 
 /** A context whose `fetch` answers every probe with `totalResults` and records the URLs asked for. */
-function context(since: string, now: string, answer: (url: string) => string): IncrementalContext & { asked: string[] } {
+function context(
+  since: string,
+  now: string,
+  answer: (url: string) => string,
+): IncrementalContext & { asked: string[] } {
   const asked: string[] = [];
-  const mirrored = nvdFeedUrls(2024).map((u) => ({ ...u, url: u.url.replace('https://nvd.nist.gov/feeds', 'https://mirror.example/nvd') }));
+  const mirrored = nvdFeedUrls(2024).map((u) => ({
+    ...u,
+    url: u.url.replace('https://nvd.nist.gov/feeds', 'https://mirror.example/nvd'),
+  }));
   return {
     since,
     now,
@@ -20,12 +27,17 @@ function context(since: string, now: string, answer: (url: string) => string): I
     fetch: (url: FeedUrl): Promise<FeedFile> => {
       asked.push(url.url);
       const body = answer(url.url);
-      return Promise.resolve({ name: url.name, size: body.length, open: () => Promise.resolve(Readable.from([Buffer.from(body)])) });
+      return Promise.resolve({
+        name: url.name,
+        size: body.length,
+        open: () => Promise.resolve(Readable.from([Buffer.from(body)])),
+      });
     },
   };
 }
 
-const page = (total: number): string => JSON.stringify({ resultsPerPage: 1, startIndex: 0, totalResults: total, vulnerabilities: [] });
+const page = (total: number): string =>
+  JSON.stringify({ resultsPerPage: 1, startIndex: 0, totalResults: total, vulnerabilities: [] });
 
 describe('nvd api urls', () => {
   it('splits a range into windows of at most 120 days', () => {
@@ -63,15 +75,25 @@ describe('nvd api urls', () => {
 
 describe('planNvdIncremental', () => {
   it('asks for nothing when no time has passed', async () => {
-    assert.deepEqual(await planNvdIncremental(context('2024-06-01T00:00:00Z', '2024-06-01T00:00:00Z', () => '')), []);
+    assert.deepEqual(
+      await planNvdIncremental(context('2024-06-01T00:00:00Z', '2024-06-01T00:00:00Z', () => '')),
+      [],
+    );
   });
 
   it('uses the modified feed next to the (mirrored) yearly feeds for gaps up to a week', async () => {
-    const ctx = context('2024-06-01T00:00:00Z', '2024-06-04T00:00:00Z', () => assert.fail('no probe expected'));
+    const ctx = context('2024-06-01T00:00:00Z', '2024-06-04T00:00:00Z', () =>
+      assert.fail('no probe expected'),
+    );
     const urls = await planNvdIncremental(ctx);
     assert.deepEqual(
       urls?.map((u) => [u.name, u.url]),
-      [['nvdcve-2.0-modified.json.gz', 'https://mirror.example/nvd/json/cve/2.0/nvdcve-2.0-modified.json.gz']],
+      [
+        [
+          'nvdcve-2.0-modified.json.gz',
+          'https://mirror.example/nvd/json/cve/2.0/nvdcve-2.0-modified.json.gz',
+        ],
+      ],
     );
   });
 
@@ -91,12 +113,17 @@ describe('planNvdIncremental', () => {
   });
 
   it('falls back to a full download after a year, or when the dates are unreadable', async () => {
-    assert.equal(await planNvdIncremental(context('2023-01-01T00:00:00Z', '2024-06-01T00:00:00Z', () => '')), undefined);
+    assert.equal(
+      await planNvdIncremental(context('2023-01-01T00:00:00Z', '2024-06-01T00:00:00Z', () => '')),
+      undefined,
+    );
     assert.equal(await planNvdIncremental(context('yesterday', '2024-06-01T00:00:00Z', () => '')), undefined);
   });
 
   it('rejects a probe answer that is not an API page', async () => {
-    const ctx = context('2024-05-01T00:00:00Z', '2024-06-01T00:00:00Z', () => JSON.stringify({ message: 'rate limited' }));
+    const ctx = context('2024-05-01T00:00:00Z', '2024-06-01T00:00:00Z', () =>
+      JSON.stringify({ message: 'rate limited' }),
+    );
     await assert.rejects(planNvdIncremental(ctx), (err) => isAppError(err, 'FEED_FORMAT_INVALID'));
   });
 });

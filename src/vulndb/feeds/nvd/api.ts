@@ -71,7 +71,10 @@ export function nvdDateParam(date: Date): string {
 export function nvdApiUrl(
   window: NvdWindow,
   startIndex: number,
-  { base = NVD_API_URL, resultsPerPage = NVD_RESULTS_PER_PAGE }: { base?: string; resultsPerPage?: number } = {},
+  {
+    base = NVD_API_URL,
+    resultsPerPage = NVD_RESULTS_PER_PAGE,
+  }: { base?: string; resultsPerPage?: number } = {},
 ): string {
   const query = [
     `lastModStartDate=${nvdDateParam(window.start)}`,
@@ -84,7 +87,10 @@ export function nvdApiUrl(
 
 /** `20240101T000000Z`: a window bound as it appears in stable file names. */
 function compactTime(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 function apiPage(window: NvdWindow, startIndex: number, resultsPerPage: number, label: string): FeedUrl {
@@ -103,7 +109,12 @@ export function nvdFeedUrls(year: number): FeedUrl[] {
     const name = `nvdcve-2.0-${y}.json.gz`;
     urls.push({ name, url: `${NVD_FEED_URL}/${name}`, minBytes: 1024, maxBytes: 1024 * MiB });
   }
-  urls.push({ name: MODIFIED_FEED, url: `${NVD_FEED_URL}/${MODIFIED_FEED}`, minBytes: 64, maxBytes: 1024 * MiB });
+  urls.push({
+    name: MODIFIED_FEED,
+    url: `${NVD_FEED_URL}/${MODIFIED_FEED}`,
+    minBytes: 64,
+    maxBytes: 1024 * MiB,
+  });
   return urls;
 }
 
@@ -156,7 +167,8 @@ export async function planNvdIncremental(ctx: IncrementalContext): Promise<FeedU
   for (const window of nvdWindows(since, now)) {
     const probe = await ctx.fetch(apiPage(window, 0, 1, 'count'), ctx.signal);
     const total = await totalResults(probe, ctx.signal);
-    for (const start of pageStarts(total)) pages.push(apiPage(window, start, NVD_RESULTS_PER_PAGE, String(start)));
+    for (const start of pageStarts(total))
+      pages.push(apiPage(window, start, NVD_RESULTS_PER_PAGE, String(start)));
   }
   return pages;
 }
