@@ -84,6 +84,8 @@ export class FileView {
   readonly warnings: ImageWarning[] = [];
   readonly #store: ContentStore;
   readonly #limits: Limits;
+  /** Every layer's version of each wanted file, in layer order (for "which layer introduced it"). */
+  readonly #versions = new Map<string, TreeNode[]>();
   #lazy: LazyReader | undefined;
 
   constructor(store: ContentStore, limits: Limits) {
@@ -220,7 +222,24 @@ export class FileView {
     return this.#lazy(node);
   }
 
+  /**
+   * Every version of the regular file at exactly `path` (no symlinks followed) that the layers wrote, oldest
+   * first, including versions later replaced or deleted. Only paths declared as wanted are tracked.
+   * @example view.versions('/var/lib/dpkg/status').map((f) => f.layerIndex) // [0, 2, 3]
+   */
+  versions(path: string): FileRef[] {
+    const clean = cleanUserPath(path);
+    return (this.#versions.get(clean) ?? []).map((n) => this.#ref(clean, clean, n));
+  }
+
   // ---- building (used by squash.ts) ----
+
+  recordVersion(path: string, node: TreeNode): void {
+    const list = this.#versions.get(path);
+    if (!list) this.#versions.set(path, [node]);
+    else if (list[list.length - 1]?.layerIndex === node.layerIndex) list[list.length - 1] = node;
+    else list.push(node);
+  }
 
   /** Inserts or replaces the entry at `path` (parents become directories as needed). */
   put(path: string, node: TreeNode): void {

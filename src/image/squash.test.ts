@@ -327,3 +327,48 @@ describe('hostile layers', () => {
     await img.close();
   });
 });
+
+describe('limits', () => {
+  it('caps tar entries per layer', async () => {
+    const files: FileSpec[] = Array.from({ length: 50 }, (_, i) => f(`/f${i}`));
+    const { dir } = await layout([{ files }]);
+    const img = await open(dir);
+    await expectCode(squashImage(img, { limits: defaultLimits({ maxEntriesPerLayer: 10 }) }), 'IMAGE_LIMIT_EXCEEDED');
+    await img.close();
+  });
+
+  it('caps manifest and config sizes', async () => {
+    const { dir } = await layout([{ files: [f('/a')] }]);
+    await expectCode(open(dir, defaultLimits({ maxManifestBytes: 64 })), 'IMAGE_LIMIT_EXCEEDED');
+  });
+
+  it('caps the total size of all layers together', async () => {
+    const big = (name: string): LayerSpec => ({ files: [{ path: name, content: randomBytes(600 * 1024) }] });
+    const { dir } = await layout([big('/a'), big('/b')]);
+    const img = await open(dir);
+    await expectCode(squashImage(img, { limits: defaultLimits({ maxTotalBytes: 1 * MiB }) }), 'IMAGE_LIMIT_EXCEEDED');
+    await img.close();
+  });
+
+  it('refuses to read a file above the file cap but still lists it', async () => {
+    const { dir } = await layout([{ files: [{ path: '/big', content: Buffer.alloc(2 * MiB, 1) }] }]);
+    const img = await open(dir);
+    const { view } = await squashImage(img, { limits: defaultLimits({ maxFileBytes: MiB }), wants: () => true });
+    assert.equal(view.get('/big')?.size, 2 * MiB);
+    assert.equal(view.warnings[0]?.code, 'IMAGE_FILE_TOO_LARGE');
+    await expectCode(view.readFile('/big'), 'IMAGE_LIMIT_EXCEEDED');
+    await view.close();
+    await img.close();
+  });
+
+  it('spills wanted files above the buffer cap to disk and reads them back', async () => {
+    const content = randomBytes(3 * MiB);
+    const { dir } = await layout([{ files: [{ path: '/spill', content }] }]);
+    const img = await open(dir);
+    const { view } = await squashImage(img, { limits: defaultLimits({ maxBufferedFileBytes: MiB }), wants: () => true });
+    assert.equal(view.store.memoryBytes, 0);
+    assert.ok((await view.readFile('/spill')).equals(content));
+    await view.close();
+    await img.close();
+  });
+});

@@ -129,6 +129,7 @@ async function collectEntry(
     } else {
       node.content = await view.store.fromStream(body, entry.size, opts.limits.maxBufferedFileBytes);
     }
+    view.recordVersion(path, node);
   }
   pending.entries.delete(path); // re-insert so iteration order is the order of the last write
   pending.entries.set(path, node);

@@ -1,18 +1,18 @@
 /**
  * Streaming readers shared by the feed importers and {@link openFileSource}, which turns a path given
  * to `corral db import` (a file, a directory tree, or a zip such as OSV's per-ecosystem `all.zip`) into
- * a {@link FeedSource}. Zip members are streamed with yauzl straight from the central directory
- * (https://github.com/thejoshwolfe/yauzl#readme); nothing is extracted to disk or held in memory.
+ * a {@link FeedSource}. Zip members are read member by member (`zip.ts`); nothing is extracted to disk
+ * and only one member is held in memory at a time.
  */
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import yauzl from 'yauzl';
 import { AppError, describeError } from '../../errors.js';
 import type { FeedFile, FeedSource } from './feed.js';
+import { zipEntries } from './zip.js';
 
 const MiB = 1024 * 1024;
 /** Default cap of {@link readJson}: whole-document reads are for small files only. */
@@ -86,54 +86,24 @@ async function* expand(file: FeedFile, path: string): AsyncGenerator<FeedFile> {
   else yield file;
 }
 
-function openZip(path: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, zip) => {
-      if (err) reject(new AppError('FEED_FORMAT_INVALID', `${path} is not a readable zip: ${err.message}`, { cause: err }));
-      else resolve(zip);
-    });
-  });
-}
-
-function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
-  return new Promise((resolve, reject) => {
-    const cleanup = (): void => {
-      zip.off('entry', onEntry);
-      zip.off('end', onEnd);
-      zip.off('error', onError);
-    };
-    const onEntry = (e: yauzl.Entry): void => (cleanup(), resolve(e));
-    const onEnd = (): void => (cleanup(), resolve(undefined));
-    const onError = (err: Error): void => (cleanup(), reject(err));
-    zip.on('entry', onEntry);
-    zip.on('end', onEnd);
-    zip.on('error', onError);
-    zip.readEntry();
-  });
-}
-
-/** Streams the members of a zip in central-directory order, as `<zipName>/<member>`. */
+/**
+ * Streams the members of a zip in file order, as `<zipName>/<member>` (see `zip.ts` for why this does
+ * not go through yauzl). Corrupt members fail when opened, so importers can record them as unknowns.
+ */
 export async function* zipMembers(path: string, zipName: string): AsyncGenerator<FeedFile> {
-  const zip = await openZip(path);
-  try {
-    for (let e = await nextEntry(zip); e !== undefined; e = await nextEntry(zip)) {
-      if (e.fileName.endsWith('/')) continue;
-      const entry = e;
-      const name = `${zipName}/${entry.fileName}`;
-      yield {
-        name,
-        size: entry.uncompressedSize,
-        open: () =>
-          new Promise<Readable>((resolve, reject) => {
-            zip.openReadStream(entry, (err, stream) => {
-              if (err) reject(new AppError('FEED_FORMAT_INVALID', `cannot read ${name}: ${err.message}`, { cause: err }));
-              else resolve(maybeGunzip(name, stream.pipe(new PassThrough())));
-            });
-          }),
-      };
-    }
-  } finally {
-    zip.close();
+  for await (const entry of zipEntries(path)) {
+    const name = `${zipName}/${entry.member.name}`;
+    yield {
+      name,
+      size: entry.member.size,
+      open: () => {
+        try {
+          return Promise.resolve(maybeGunzip(name, entry.open()));
+        } catch (err) {
+          return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      },
+    };
   }
 }
 

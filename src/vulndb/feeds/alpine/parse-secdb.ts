@@ -84,10 +84,11 @@ export async function* parseAlpineSecdb(
   let distroversion: unknown;
   let packages: unknown;
   for await (const child of jsonChildren(input, [], { location: name, maxItemBytes: MAX_SECDB_BYTES })) {
-    if (child.key === undefined)
+    if (child.key === undefined) {
       throw new AppError('FEED_FORMAT_INVALID', `${name} is a JSON array, expected a secdb object`, {
         hint: HINT,
       });
+    }
     if (child.key === 'distroversion') distroversion = child.value;
     if (child.key === 'packages') packages = child.value;
   }
@@ -107,13 +108,10 @@ function releaseOf(distroversion: unknown, name: string): string {
   const fromFile = typeof distroversion === 'string' ? normalAlpineRelease(distroversion) : undefined;
   const release = fromFile ?? alpineReleaseFromName(name);
   if (release === undefined) {
-    throw new AppError(
-      'FEED_FORMAT_INVALID',
-      `${name} names no Alpine release: no "distroversion" and no v3.x/edge in its name`,
-      {
-        hint: 'keep secdb files under their release directory (v3.20/main.json)',
-      },
-    );
+    const message = `${name} names no Alpine release: no "distroversion" and no v3.x/edge in its name`;
+    throw new AppError('FEED_FORMAT_INVALID', message, {
+      hint: 'keep secdb files under their release directory (v3.20/main.json)',
+    });
   }
   return release;
 }

@@ -94,12 +94,10 @@ function row(record: string[], columns: Columns, date: string, at: string): Feed
   const percentile = probability(record[columns.percentile]);
   const problems: string[] = [];
   if (!CVE_ID.test(cve)) problems.push(`cve "${cve}" is not a CVE id`);
-  for (const [field, value] of [
-    ['epss', score],
-    ['percentile', percentile],
-  ] as const) {
-    if (Number.isNaN(value))
-      problems.push(`${field} "${record[columns[field]] ?? ''}" is not a number in [0, 1]`);
+  const fields = { epss: score, percentile } as const;
+  for (const [field, value] of Object.entries(fields) as [keyof typeof fields, number][]) {
+    const text = record[columns[field]] ?? '';
+    if (Number.isNaN(value)) problems.push(`${field} "${text}" is not a number in [0, 1]`);
   }
   if (problems.length > 0) return defect(at, FEED_DEFECT.recordInvalid, problems.join('; '));
   const epss: EpssRecord = { cve, score, percentile, date };
@@ -163,24 +161,17 @@ async function* rows(
       else yield defect(at, FEED_DEFECT.recordInvalid, 'comment line after the header');
     } else if (table === undefined) {
       const columns = header(record);
-      if (columns === undefined)
-        throw new AppError('FEED_FORMAT_INVALID', `${at}: expected the "cve,epss,percentile" header`, {
-          hint: HINT,
-        });
-      if (date === undefined)
-        throw new AppError(
-          'FEED_FORMAT_INVALID',
-          `${name} has no score_date comment and no date in its name`,
-          { hint: HINT },
-        );
+      if (columns === undefined) throw formatInvalid(`${at}: expected the "cve,epss,percentile" header`);
+      if (date === undefined) throw formatInvalid(`${name} has no score_date comment nor a dated name`);
       table = { columns, date };
     } else yield row(record, table.columns, table.date, at);
   }
   yield* skipped.splice(0);
-  if (table === undefined)
-    throw new AppError('FEED_FORMAT_INVALID', `${name} is empty: no "cve,epss,percentile" header`, {
-      hint: HINT,
-    });
+  if (table === undefined) throw formatInvalid(`${name} is empty: no "cve,epss,percentile" header`);
+}
+
+function formatInvalid(message: string): AppError {
+  return new AppError('FEED_FORMAT_INVALID', message, { hint: HINT });
 }
 
 /** csv-parse failures that `skip_records_with_error` does not cover become `FEED_FORMAT_INVALID`. */

@@ -1,0 +1,106 @@
+/**
+ * vulndb benchmark (issue 4): import throughput on a generated OSV corpus of ≥ 200,000 records (as
+ * per-ecosystem `all.zip` exports, through the real importer, writer and crash-safe build) and the
+ * time of 10,000 (ecosystem, package) lookups. Prints each result with its ratio to the target.
+ *
+ * Run alone: `node --import tsx bench/vulndb.ts [records]`.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ecosystemOf, osvRecord, rng } from '../test/support/osv-corpus.js';
+import { writeZip } from '../test/support/zip.js';
+import { importPath } from '../src/vulndb/import.js';
+import { openVulnStore } from '../src/vulndb/store.js';
+
+const TARGET_IMPORT_RPS = 20_000;
+const TARGET_LOOKUP_MS = 100;
+const LOOKUPS = 10_000;
+const DEFAULT_RECORDS = 200_000;
+/** Keeps every zip under the 65,535 entries of a non-zip64 archive. */
+const PER_ZIP = 50_000;
+
+function generate(dir: string, records: number): void {
+  const byEco = new Map<string, number[]>();
+  for (let i = 0; i < records; i++) {
+    const eco = ecosystemOf(i).split(':')[0]!;
+    let list = byEco.get(eco);
+    if (list === undefined) byEco.set(eco, (list = []));
+    list.push(i);
+  }
+  for (const [eco, ids] of byEco) {
+    for (let part = 0; part * PER_ZIP < ids.length; part++) {
+      const slice = ids.slice(part * PER_ZIP, (part + 1) * PER_ZIP);
+      writeZip(
+        join(dir, `${eco.replace(/\W/g, '_')}-${part}.zip`),
+        (function* () {
+          for (const i of slice) yield { name: `${i}.json`, data: JSON.stringify(osvRecord(i)) };
+        })(),
+      );
+    }
+  }
+}
+
+function ratio(label: string, value: string, ok: boolean, r: number): void {
+  process.stdout.write(`${label.padEnd(34)} ${value.padStart(16)}   ${r.toFixed(2)}× target ${ok ? 'OK' : 'MISS'}\n`);
+}
+
+export interface VulndbBenchResult {
+  records: number;
+  importSeconds: number;
+  recordsPerSecond: number;
+  dbBytes: number;
+  lookupMs: number;
+  rowsReturned: number;
+}
+
+export async function measureVulndb(records = DEFAULT_RECORDS): Promise<VulndbBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'corral-bench-vulndb-'));
+  try {
+    const corpus = join(dir, 'corpus');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(corpus);
+    generate(corpus, records);
+    const db = join(dir, 'vuln.db');
+    const t0 = performance.now();
+    const stats = await importPath(db, corpus, { source: 'osv' });
+    const importSeconds = (performance.now() - t0) / 1000;
+    if (stats.written !== records) throw new Error(`imported ${stats.written} of ${records} records`);
+    const store = openVulnStore(db);
+    try {
+      const all = [...store.packages()];
+      const next = rng(42);
+      const pairs = Array.from({ length: LOOKUPS }, (_, i) =>
+        i % 10 === 9 ? { ecosystem: 'npm', package: `absent-${i}` } : all[Math.floor(next() * all.length)]!,
+      );
+      store.affected('npm', 'warm-up');
+      const t1 = performance.now();
+      let rowsReturned = 0;
+      for (const p of pairs) rowsReturned += store.affected(p.ecosystem, p.package).length;
+      const lookupMs = performance.now() - t1;
+      return { records, importSeconds, recordsPerSecond: records / importSeconds, dbBytes: statSync(db).size, lookupMs, rowsReturned };
+    } finally {
+      store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runVulndbBench(): Promise<void> {
+  const records = Number(process.env.CORRAL_BENCH_VULNDB_RECORDS ?? DEFAULT_RECORDS);
+  const r = await measureVulndb(records);
+  process.stdout.write(`vulndb: ${r.records} OSV records\n`);
+  ratio('import throughput (records/s)', r.recordsPerSecond.toFixed(0), r.recordsPerSecond >= TARGET_IMPORT_RPS, r.recordsPerSecond / TARGET_IMPORT_RPS);
+  process.stdout.write(`${'import time'.padEnd(34)} ${`${r.importSeconds.toFixed(2)} s`.padStart(16)}\n`);
+  process.stdout.write(`${'DB size'.padEnd(34)} ${`${(r.dbBytes / 1024 / 1024).toFixed(1)} MiB`.padStart(16)}   ${(r.dbBytes / r.records).toFixed(0)} B/record\n`);
+  ratio(`${LOOKUPS} lookups (ms total)`, r.lookupMs.toFixed(1), r.lookupMs < TARGET_LOOKUP_MS, TARGET_LOOKUP_MS / r.lookupMs);
+  process.stdout.write(`${'rows returned'.padEnd(34)} ${String(r.rowsReturned).padStart(16)}\n`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const n = process.argv[2];
+  if (n !== undefined) process.env.CORRAL_BENCH_VULNDB_RECORDS = n;
+  await runVulndbBench();
+}
