@@ -43,7 +43,9 @@ function generate(dir: string, records: number): void {
 }
 
 function ratio(label: string, value: string, ok: boolean, r: number): void {
-  process.stdout.write(`${label.padEnd(34)} ${value.padStart(16)}   ${r.toFixed(2)}× target ${ok ? 'OK' : 'MISS'}\n`);
+  process.stdout.write(
+    `${label.padEnd(34)} ${value.padStart(16)}   ${r.toFixed(2)}× target ${ok ? 'OK' : 'MISS'}\n`,
+  );
 }
 
 export interface VulndbBenchResult {
@@ -79,7 +81,14 @@ export async function measureVulndb(records = DEFAULT_RECORDS): Promise<VulndbBe
       let rowsReturned = 0;
       for (const p of pairs) rowsReturned += store.affected(p.ecosystem, p.package).length;
       const lookupMs = performance.now() - t1;
-      return { records, importSeconds, recordsPerSecond: records / importSeconds, dbBytes: statSync(db).size, lookupMs, rowsReturned };
+      return {
+        records,
+        importSeconds,
+        recordsPerSecond: records / importSeconds,
+        dbBytes: statSync(db).size,
+        lookupMs,
+        rowsReturned,
+      };
     } finally {
       store.close();
     }
@@ -92,10 +101,22 @@ export async function runVulndbBench(): Promise<void> {
   const records = Number(process.env.CORRAL_BENCH_VULNDB_RECORDS ?? DEFAULT_RECORDS);
   const r = await measureVulndb(records);
   process.stdout.write(`vulndb: ${r.records} OSV records\n`);
-  ratio('import throughput (records/s)', r.recordsPerSecond.toFixed(0), r.recordsPerSecond >= TARGET_IMPORT_RPS, r.recordsPerSecond / TARGET_IMPORT_RPS);
+  ratio(
+    'import throughput (records/s)',
+    r.recordsPerSecond.toFixed(0),
+    r.recordsPerSecond >= TARGET_IMPORT_RPS,
+    r.recordsPerSecond / TARGET_IMPORT_RPS,
+  );
   process.stdout.write(`${'import time'.padEnd(34)} ${`${r.importSeconds.toFixed(2)} s`.padStart(16)}\n`);
-  process.stdout.write(`${'DB size'.padEnd(34)} ${`${(r.dbBytes / 1024 / 1024).toFixed(1)} MiB`.padStart(16)}   ${(r.dbBytes / r.records).toFixed(0)} B/record\n`);
-  ratio(`${LOOKUPS} lookups (ms total)`, r.lookupMs.toFixed(1), r.lookupMs < TARGET_LOOKUP_MS, TARGET_LOOKUP_MS / r.lookupMs);
+  process.stdout.write(
+    `${'DB size'.padEnd(34)} ${`${(r.dbBytes / 1024 / 1024).toFixed(1)} MiB`.padStart(16)}   ${(r.dbBytes / r.records).toFixed(0)} B/record\n`,
+  );
+  ratio(
+    `${LOOKUPS} lookups (ms total)`,
+    r.lookupMs.toFixed(1),
+    r.lookupMs < TARGET_LOOKUP_MS,
+    TARGET_LOOKUP_MS / r.lookupMs,
+  );
   process.stdout.write(`${'rows returned'.padEnd(34)} ${String(r.rowsReturned).padStart(16)}\n`);
 }
 

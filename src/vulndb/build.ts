@@ -5,7 +5,19 @@
  * `kill -9` at any moment leaves either the old or the new DB, never a mix; leftovers (temp file, stale
  * lock of a dead pid) are cleaned by the next run.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AppError, describeError } from '../errors.js';
 import { openForWrite, type Db } from './db.js';
@@ -43,7 +55,9 @@ export function acquireLock(dbPath: string): () => void {
       rmSync(lock, { force: true });
     }
   }
-  throw new AppError('VULNDB_LOCKED', `cannot take the lock ${lock}`, { hint: `delete ${lock} if no corral runs` });
+  throw new AppError('VULNDB_LOCKED', `cannot take the lock ${lock}`, {
+    hint: `delete ${lock} if no corral runs`,
+  });
 }
 
 /** Removes temp files of earlier runs whose process is gone (`.vuln.db.tmp-<pid>-…`). */
@@ -94,7 +108,11 @@ export interface BuildOptions {
  * @example
  * await buildDb(path, async ({ writer }) => writer.importItems(scope, items));
  */
-export async function buildDb<T>(dbPath: string, fn: (ctx: BuildContext) => Promise<T>, options: BuildOptions = {}): Promise<T> {
+export async function buildDb<T>(
+  dbPath: string,
+  fn: (ctx: BuildContext) => Promise<T>,
+  options: BuildOptions = {},
+): Promise<T> {
   mkdirSync(dirname(dbPath), { recursive: true });
   const release = acquireLock(dbPath);
   const temp = join(dirname(dbPath), `.${basename(dbPath)}${TEMP_MARK}${process.pid}-${Date.now()}`);

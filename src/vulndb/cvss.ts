@@ -79,7 +79,12 @@ export function cvss3BaseScore(vector: string): number | undefined {
 
 /** Base score of a CVSS v2 vector (`AV:N/AC:L/Au:N/C:P/I:P/A:P`, optionally `(…)`-wrapped). */
 export function cvss2BaseScore(vector: string): number | undefined {
-  const m = metrics(vector.trim().replace(/^\(|\)$/g, '').split('/'));
+  const m = metrics(
+    vector
+      .trim()
+      .replace(/^\(|\)$/g, '')
+      .split('/'),
+  );
   const w = ['AV', 'AC', 'Au', 'C', 'I', 'A'].map((k) => weight(V2[k], m.get(k)));
   if (w.some((x) => x === undefined)) return undefined;
   const [av, ac, au, c, i, a] = w as number[] as [number, number, number, number, number, number];

@@ -12,6 +12,9 @@ import { checkSchemaVer, parseSchemaVer } from './schema.js';
 
 export type Db = Database.Database;
 
+const READ_MMAP_BYTES = 1024 * 1024 * 1024;
+const READ_CACHE_KIB = 64 * 1024;
+
 /** The DB path the CLI uses when `--db` is not given. */
 export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
   const home = env.CORRAL_HOME;
@@ -22,12 +25,17 @@ export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
 function readSchema(db: Db, where: string): string | undefined {
   const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
   if (hasMeta === undefined) return undefined;
-  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
+    { value: string } | undefined;
   if (row === undefined) return undefined;
   if (parseSchemaVer(row.value) === undefined) {
-    throw new AppError('VULNDB_CORRUPT', `vulnerability DB ${where} has an unreadable schema version "${row.value}"`, {
-      hint: 'delete the file and run "corral db update"',
-    });
+    throw new AppError(
+      'VULNDB_CORRUPT',
+      `vulnerability DB ${where} has an unreadable schema version "${row.value}"`,
+      {
+        hint: 'delete the file and run "corral db update"',
+      },
+    );
   }
   return row.value;
 }
@@ -57,6 +65,9 @@ export function openForRead(path: string): Db {
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
     gate(db, path, 'read');
+    // Lookups touch a few pages each; memory-mapping the file saves a pread per page (≈ 2× faster).
+    db.pragma(`mmap_size = ${READ_MMAP_BYTES}`);
+    db.pragma(`cache_size = -${READ_CACHE_KIB}`);
     return db;
   } catch (err) {
     db?.close();
@@ -90,9 +101,13 @@ export function openForWrite(path: string, options: { bulk?: boolean } = {}): Db
   } catch (err) {
     db?.close();
     if (err instanceof AppError) throw err;
-    throw new AppError('VULNDB_CORRUPT', `cannot open vulnerability DB ${path} for writing: ${describeError(err)}`, {
-      hint: 'check permissions and free space; delete the file to rebuild it',
-      cause: err,
-    });
+    throw new AppError(
+      'VULNDB_CORRUPT',
+      `cannot open vulnerability DB ${path} for writing: ${describeError(err)}`,
+      {
+        hint: 'check permissions and free space; delete the file to rebuild it',
+        cause: err,
+      },
+    );
   }
 }

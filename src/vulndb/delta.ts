@@ -14,9 +14,35 @@ import type { ArtifactMetadata } from './export.js';
 type Row = Record<string, unknown>;
 
 /** Advisory columns copied verbatim (all but the local `pk`). */
-const ADVISORY_COLUMNS = ['source', 'id', 'vuln_id', 'origin', 'summary', 'details', 'published', 'modified', 'withdrawn', 'aliases', 'refs', 'cwes', 'hash', 'gen'];
+const ADVISORY_COLUMNS = [
+  'source',
+  'id',
+  'vuln_id',
+  'origin',
+  'summary',
+  'details',
+  'published',
+  'modified',
+  'withdrawn',
+  'aliases',
+  'refs',
+  'cwes',
+  'hash',
+  'gen',
+];
 const SEVERITY_COLUMNS = ['source', 'type', 'vector', 'score', 'level'];
-const AFFECTED_COLUMNS = ['ecosystem', 'distro_release', 'package', 'ranges', 'versions', 'fix_state', 'fixed_in', 'severity', 'cpe', 'note'];
+const AFFECTED_COLUMNS = [
+  'ecosystem',
+  'distro_release',
+  'package',
+  'ranges',
+  'versions',
+  'fix_state',
+  'fixed_in',
+  'severity',
+  'cpe',
+  'note',
+];
 /** Tables copied as whole rows by primary key. */
 const PLAIN_TABLES = ['alias', 'kev', 'epss', 'feed_source', 'feed_file'] as const;
 const LINES_PER_TRANSACTION = 5000;
@@ -28,15 +54,24 @@ export async function writeDeltaRows(db: Db, since: number, path: string): Promi
     lines++;
     if (!out.write(`${JSON.stringify(obj)}\n`)) await once(out, 'drain');
   };
-  for (const r of db.prepare('SELECT kind, source, id, gen FROM tombstone WHERE gen > ? ORDER BY gen, kind, source, id').iterate(since)) {
+  for (const r of db
+    .prepare('SELECT kind, source, id, gen FROM tombstone WHERE gen > ? ORDER BY gen, kind, source, id')
+    .iterate(since)) {
     await write({ t: 'tombstone', ...(r as Row) });
   }
   for (const table of PLAIN_TABLES) {
-    for (const r of db.prepare(`SELECT * FROM ${table} WHERE gen > ?`).iterate(since)) await write({ t: table, row: r as Row });
+    for (const r of db.prepare(`SELECT * FROM ${table} WHERE gen > ?`).iterate(since))
+      await write({ t: table, row: r as Row });
   }
-  const severities = db.prepare(`SELECT ${SEVERITY_COLUMNS.join(', ')} FROM severity WHERE advisory = ? ORDER BY rowid`);
-  const affected = db.prepare(`SELECT ${AFFECTED_COLUMNS.join(', ')} FROM affected WHERE advisory = ? ORDER BY rowid`);
-  for (const raw of db.prepare(`SELECT pk, ${ADVISORY_COLUMNS.join(', ')} FROM advisory WHERE gen > ? ORDER BY pk`).iterate(since)) {
+  const severities = db.prepare(
+    `SELECT ${SEVERITY_COLUMNS.join(', ')} FROM severity WHERE advisory = ? ORDER BY rowid`,
+  );
+  const affected = db.prepare(
+    `SELECT ${AFFECTED_COLUMNS.join(', ')} FROM affected WHERE advisory = ? ORDER BY rowid`,
+  );
+  for (const raw of db
+    .prepare(`SELECT pk, ${ADVISORY_COLUMNS.join(', ')} FROM advisory WHERE gen > ? ORDER BY pk`)
+    .iterate(since)) {
     const { pk, ...row } = raw as Row & { pk: number };
     await write({ t: 'advisory', row, severity: severities.all(pk), affected: affected.all(pk) });
   }
@@ -47,15 +82,24 @@ export async function writeDeltaRows(db: Db, since: number, path: string): Promi
 
 function prepareApply(db: Db) {
   const insert = (table: string, cols: string[], extra = ''): ReturnType<Db['prepare']> =>
-    db.prepare(`INSERT ${extra} INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`);
+    db.prepare(
+      `INSERT ${extra} INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
+    );
   return {
-    selAdvisory: db.prepare<[string, string], { pk: number }>('SELECT pk FROM advisory WHERE source = ? AND id = ?'),
+    selAdvisory: db.prepare<[string, string], { pk: number }>(
+      'SELECT pk FROM advisory WHERE source = ? AND id = ?',
+    ),
     delAdvisory: db.prepare('DELETE FROM advisory WHERE pk = ?'),
-    delChildren: [db.prepare('DELETE FROM severity WHERE advisory = ?'), db.prepare('DELETE FROM affected WHERE advisory = ?')],
+    delChildren: [
+      db.prepare('DELETE FROM severity WHERE advisory = ?'),
+      db.prepare('DELETE FROM affected WHERE advisory = ?'),
+    ],
     insAdvisory: insert('advisory', ADVISORY_COLUMNS),
     insSeverity: insert('severity', ['advisory', ...SEVERITY_COLUMNS]),
     insAffected: insert('affected', ['advisory', ...AFFECTED_COLUMNS]),
-    tombstone: db.prepare('INSERT OR REPLACE INTO tombstone (kind, source, id, gen) VALUES (@kind, @source, @id, @gen)'),
+    tombstone: db.prepare(
+      'INSERT OR REPLACE INTO tombstone (kind, source, id, gen) VALUES (@kind, @source, @id, @gen)',
+    ),
     delKev: db.prepare('DELETE FROM kev WHERE cve = ?'),
     delEpss: db.prepare('DELETE FROM epss WHERE cve = ?'),
     plain: new Map<string, ReturnType<Db['prepare']>>(),
@@ -89,17 +133,23 @@ function applyLine(db: Db, st: Apply, line: Row): void {
       const pk = Number(st.insAdvisory.run(row).lastInsertRowid);
       for (const s of line.severity as Row[]) st.insSeverity.run({ advisory: pk, ...s });
       for (const f of line.affected as Row[]) st.insAffected.run({ advisory: pk, ...f });
-      db.prepare("DELETE FROM tombstone WHERE kind = 'advisory' AND source = ? AND id = ?").run(row.source, row.id);
+      db.prepare("DELETE FROM tombstone WHERE kind = 'advisory' AND source = ? AND id = ?").run(
+        row.source,
+        row.id,
+      );
       return;
     }
     default: {
       const table = PLAIN_TABLES.find((t) => t === line.t);
-      if (table === undefined) throw new AppError('VULNDB_ARTIFACT_INVALID', `unknown delta row type ${JSON.stringify(line.t)}`);
+      if (table === undefined)
+        throw new AppError('VULNDB_ARTIFACT_INVALID', `unknown delta row type ${JSON.stringify(line.t)}`);
       const row = line.row as Row;
       let stmt = st.plain.get(table);
       if (stmt === undefined) {
         const cols = Object.keys(row);
-        stmt = db.prepare(`INSERT OR REPLACE INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`);
+        stmt = db.prepare(
+          `INSERT OR REPLACE INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
+        );
         st.plain.set(table, stmt);
       }
       stmt.run(row);

@@ -81,7 +81,9 @@ export function createDownloader(options: DownloaderOptions = {}): Downloader {
         if (!(err instanceof Retryable)) throw err;
         await rm(req.dest, { force: true });
         if (attempt >= retries) throw err.error;
-        await sleep(Math.min(err.afterMs ?? delay * 2 ** attempt, MAX_RETRY_AFTER_MS), undefined, { signal: req.signal });
+        await sleep(Math.min(err.afterMs ?? delay * 2 ** attempt, MAX_RETRY_AFTER_MS), undefined, {
+          signal: req.signal,
+        });
       }
     }
   };
@@ -107,13 +109,27 @@ function retryAfterMs(value: string | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-async function attemptDownload(req: DownloadRequest, dispatcher: Dispatcher, ua: string): Promise<DownloadResult> {
+async function attemptDownload(
+  req: DownloadRequest,
+  dispatcher: Dispatcher,
+  ua: string,
+): Promise<DownloadResult> {
   let res: Dispatcher.ResponseData;
   try {
-    res = await request(req.url, { method: 'GET', headers: requestHeaders(req, ua), dispatcher, ...(req.signal ? { signal: req.signal } : {}) });
+    res = await request(req.url, {
+      method: 'GET',
+      headers: requestHeaders(req, ua),
+      dispatcher,
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
   } catch (err) {
     if (req.signal?.aborted === true) throw err;
-    throw new Retryable(new AppError('FEED_DOWNLOAD_FAILED', `cannot fetch ${req.url}: ${describeError(err)}`, { hint: 'check the network or the mirror URL', cause: err }));
+    throw new Retryable(
+      new AppError('FEED_DOWNLOAD_FAILED', `cannot fetch ${req.url}: ${describeError(err)}`, {
+        hint: 'check the network or the mirror URL',
+        cause: err,
+      }),
+    );
   }
   if (res.statusCode === 304) {
     await res.body.dump();
@@ -124,7 +140,8 @@ async function attemptDownload(req: DownloadRequest, dispatcher: Dispatcher, ua:
     const error = new AppError('FEED_HTTP_STATUS', `${req.url} answered HTTP ${res.statusCode}`, {
       hint: res.statusCode === 404 ? 'check the URL override (CORRAL_FEED_<SOURCE>_URL)' : 'retry later',
     });
-    if (res.statusCode >= 500 || res.statusCode === 429) throw new Retryable(error, retryAfterMs(header(res.headers, 'retry-after')));
+    if (res.statusCode >= 500 || res.statusCode === 429)
+      throw new Retryable(error, retryAfterMs(header(res.headers, 'retry-after')));
     throw error;
   }
   const length = header(res.headers, 'content-length');
@@ -133,11 +150,19 @@ async function attemptDownload(req: DownloadRequest, dispatcher: Dispatcher, ua:
   const { bytes, sha256 } = await saveBody(req, res, total);
   checkSize(req, bytes, 'received');
   if (total !== undefined && bytes !== total) {
-    throw new Retryable(new AppError('FEED_TRUNCATED', `${req.url}: got ${bytes} of ${total} bytes`, { hint: 'retry later' }));
+    throw new Retryable(
+      new AppError('FEED_TRUNCATED', `${req.url}: got ${bytes} of ${total} bytes`, { hint: 'retry later' }),
+    );
   }
   const etag = header(res.headers, 'etag');
   const lastModified = header(res.headers, 'last-modified');
-  return { status: 'ok', bytes, sha256, ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
+  return {
+    status: 'ok',
+    bytes,
+    sha256,
+    ...(etag ? { etag } : {}),
+    ...(lastModified ? { lastModified } : {}),
+  };
 }
 
 function checkSize(req: DownloadRequest, size: number | undefined, what: string): void {
@@ -145,13 +170,21 @@ function checkSize(req: DownloadRequest, size: number | undefined, what: string)
   const tooBig = req.maxBytes !== undefined && size > req.maxBytes;
   const tooSmall = what === 'received' && req.minBytes !== undefined && size < req.minBytes;
   if (tooBig || tooSmall) {
-    throw new AppError('FEED_SIZE_OUT_OF_BOUNDS', `${req.url}: ${what} size ${size} bytes is outside [${req.minBytes ?? 0}, ${req.maxBytes ?? '∞'}]`, {
-      hint: 'the server probably returned an error page or a different file; check the URL',
-    });
+    throw new AppError(
+      'FEED_SIZE_OUT_OF_BOUNDS',
+      `${req.url}: ${what} size ${size} bytes is outside [${req.minBytes ?? 0}, ${req.maxBytes ?? '∞'}]`,
+      {
+        hint: 'the server probably returned an error page or a different file; check the URL',
+      },
+    );
   }
 }
 
-async function saveBody(req: DownloadRequest, res: Dispatcher.ResponseData, total: number | undefined): Promise<{ bytes: number; sha256: string }> {
+async function saveBody(
+  req: DownloadRequest,
+  res: Dispatcher.ResponseData,
+  total: number | undefined,
+): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash('sha256');
   let bytes = 0;
   const meter = new Transform({
@@ -159,7 +192,11 @@ async function saveBody(req: DownloadRequest, res: Dispatcher.ResponseData, tota
       bytes += chunk.length;
       hash.update(chunk);
       if (req.maxBytes !== undefined && bytes > req.maxBytes) {
-        cb(new AppError('FEED_SIZE_OUT_OF_BOUNDS', `${req.url}: body exceeds ${req.maxBytes} bytes`, { hint: 'check the URL' }));
+        cb(
+          new AppError('FEED_SIZE_OUT_OF_BOUNDS', `${req.url}: body exceeds ${req.maxBytes} bytes`, {
+            hint: 'check the URL',
+          }),
+        );
         return;
       }
       req.onProgress?.(bytes, total);
@@ -167,10 +204,21 @@ async function saveBody(req: DownloadRequest, res: Dispatcher.ResponseData, tota
     },
   });
   try {
-    await pipeline(res.body, meter, createWriteStream(req.dest), ...(req.signal ? [{ signal: req.signal }] : []));
+    await pipeline(
+      res.body,
+      meter,
+      createWriteStream(req.dest),
+      ...(req.signal ? [{ signal: req.signal }] : []),
+    );
   } catch (err) {
     if (isAppError(err) || req.signal?.aborted === true) throw err;
-    throw new Retryable(new AppError('FEED_TRUNCATED', `${req.url}: body ended early after ${bytes} bytes: ${describeError(err)}`, { hint: 'retry later', cause: err }));
+    throw new Retryable(
+      new AppError(
+        'FEED_TRUNCATED',
+        `${req.url}: body ended early after ${bytes} bytes: ${describeError(err)}`,
+        { hint: 'retry later', cause: err },
+      ),
+    );
   }
   return { bytes, sha256: hash.digest('hex') };
 }

@@ -8,7 +8,16 @@
  * base version; otherwise `pull` falls back to the full artefact the metadata names (`full`).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -34,7 +43,9 @@ export const ArtifactMetadata = z.object({
   lineage: z.string(),
   builtAt: z.string().optional(),
   counts: z.record(z.number()),
-  sources: z.array(z.object({ source: z.string(), records: z.number(), completeUntil: z.string().optional() })),
+  sources: z.array(
+    z.object({ source: z.string(), records: z.number(), completeUntil: z.string().optional() }),
+  ),
   /** sha256 of the payload entry inside the tar. */
   payloadSha256: z.string(),
   /** Only in the sidecar `FILE.json`: the artefact's file name (relative URL), size and sha256. */
@@ -61,7 +72,12 @@ function sha256File(path: string): Promise<string> {
   }).then(() => hash.digest('hex'));
 }
 
-function baseMetadata(meta: DbMetadata, kind: 'full' | 'delta', payloadSha256: string, since?: number): ArtifactMetadata {
+function baseMetadata(
+  meta: DbMetadata,
+  kind: 'full' | 'delta',
+  payloadSha256: string,
+  since?: number,
+): ArtifactMetadata {
   return {
     format: ARTIFACT_FORMAT,
     formatVersion: FORMAT_VERSION,
@@ -72,7 +88,11 @@ function baseMetadata(meta: DbMetadata, kind: 'full' | 'delta', payloadSha256: s
     lineage: meta.lineage,
     ...(meta.builtAt === undefined ? {} : { builtAt: meta.builtAt }),
     counts: meta.counts,
-    sources: meta.sources.map((s) => ({ source: s.source, records: s.records, ...(s.completeUntil ? { completeUntil: s.completeUntil } : {}) })),
+    sources: meta.sources.map((s) => ({
+      source: s.source,
+      records: s.records,
+      ...(s.completeUntil ? { completeUntil: s.completeUntil } : {}),
+    })),
     payloadSha256,
   };
 }
@@ -82,7 +102,9 @@ async function writeTarGz(file: string, entries: { name: string; path: string }[
   const done = pipeline(pack, createGzip(), createWriteStream(file));
   for (const e of entries) {
     await new Promise<void>((resolve, reject) => {
-      const sink = pack.entry({ name: e.name, size: statSync(e.path).size, mode: 0o644 }, (err) => (err ? reject(err) : resolve()));
+      const sink = pack.entry({ name: e.name, size: statSync(e.path).size, mode: 0o644 }, (err) =>
+        err ? reject(err) : resolve(),
+      );
       createReadStream(e.path).on('error', reject).pipe(sink);
     });
   }
@@ -97,7 +119,11 @@ async function writeTarGz(file: string, entries: { name: string; path: string }[
  * await exportDb(dbPath, 'out/vuln-7.tar.gz');                 // full
  * await exportDb(dbPath, 'out/vuln-5-7.tar.gz', { since: 5, full: 'vuln-7.tar.gz' }); // delta
  */
-export async function exportDb(dbPath: string, file: string, options: ExportOptions = {}): Promise<ArtifactMetadata> {
+export async function exportDb(
+  dbPath: string,
+  file: string,
+  options: ExportOptions = {},
+): Promise<ArtifactMetadata> {
   const db = openForRead(dbPath);
   const work = mkdtempSync(join(dirname(file), '.corral-export-'));
   try {
@@ -108,7 +134,12 @@ export async function exportDb(dbPath: string, file: string, options: ExportOpti
       checkSince(meta, options.since);
       await writeDeltaRows(db, options.since, payload);
     }
-    const inner = baseMetadata(meta, options.since === undefined ? 'full' : 'delta', await sha256File(payload), options.since);
+    const inner = baseMetadata(
+      meta,
+      options.since === undefined ? 'full' : 'delta',
+      await sha256File(payload),
+      options.since,
+    );
     writeFileSync(join(work, 'metadata.json'), JSON.stringify(inner, null, 2));
     const tmp = join(work, 'artifact.tar.gz');
     await writeTarGz(tmp, [
@@ -133,9 +164,13 @@ export async function exportDb(dbPath: string, file: string, options: ExportOpti
 
 function checkSince(meta: DbMetadata, since: number): void {
   if (!Number.isInteger(since) || since < 0 || since > meta.dbVersion) {
-    throw new AppError('CLI_USAGE', `--since ${since} is not a version of this DB (it is at version ${meta.dbVersion})`, {
-      hint: 'pass the dbVersion of an earlier export (see its .json metadata or "corral db status --json")',
-    });
+    throw new AppError(
+      'CLI_USAGE',
+      `--since ${since} is not a version of this DB (it is at version ${meta.dbVersion})`,
+      {
+        hint: 'pass the dbVersion of an earlier export (see its .json metadata or "corral db status --json")',
+      },
+    );
   }
 }
 
@@ -145,7 +180,9 @@ export function parseArtifactMetadata(text: string, where: string): ArtifactMeta
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new AppError('VULNDB_ARTIFACT_INVALID', `${where} is not JSON: ${describeError(err)}`, { cause: err });
+    throw new AppError('VULNDB_ARTIFACT_INVALID', `${where} is not JSON: ${describeError(err)}`, {
+      cause: err,
+    });
   }
   const parsed = ArtifactMetadata.safeParse(raw);
   if (!parsed.success) {
@@ -158,10 +195,17 @@ export function parseArtifactMetadata(text: string, where: string): ArtifactMeta
 }
 
 /** Extracts an artefact into `dir`, checks the payload hash; returns the inner metadata. */
-export async function unpackArtifact(artifact: string, dir: string): Promise<{ meta: ArtifactMetadata; payload: string }> {
+export async function unpackArtifact(
+  artifact: string,
+  dir: string,
+): Promise<{ meta: ArtifactMetadata; payload: string }> {
   const extract = tarExtract();
   const feed = pipeline(createReadStream(artifact), createGunzip(), extract).catch((err: unknown) => {
-    throw new AppError('VULNDB_ARTIFACT_INVALID', `${artifact} is not a corral vulndb artefact: ${describeError(err)}`, { cause: err });
+    throw new AppError(
+      'VULNDB_ARTIFACT_INVALID',
+      `${artifact} is not a corral vulndb artefact: ${describeError(err)}`,
+      { cause: err },
+    );
   });
   const names: string[] = [];
   for await (const entry of extract) {
@@ -174,10 +218,17 @@ export async function unpackArtifact(artifact: string, dir: string): Promise<{ m
     await pipeline(entry, createWriteStream(join(dir, name)));
   }
   await feed;
-  const meta = parseArtifactMetadata(readFileSync(join(dir, 'metadata.json'), 'utf8'), `${artifact}:metadata.json`);
+  const meta = parseArtifactMetadata(
+    readFileSync(join(dir, 'metadata.json'), 'utf8'),
+    `${artifact}:metadata.json`,
+  );
   const payload = join(dir, meta.kind === 'full' ? 'vuln.db' : 'delta.ndjson');
   if (!existsSync(payload) || (await sha256File(payload)) !== meta.payloadSha256) {
-    throw new AppError('VULNDB_CHECKSUM_MISMATCH', `${artifact}: payload does not match its metadata sha256`, { hint: 'download it again' });
+    throw new AppError(
+      'VULNDB_CHECKSUM_MISMATCH',
+      `${artifact}: payload does not match its metadata sha256`,
+      { hint: 'download it again' },
+    );
   }
   return { meta, payload };
 }

@@ -21,7 +21,11 @@ export interface ImportPathOptions {
  * @example
  * const stats = await importPath('/root/.cache/corral/db/vuln.db', 'npm-all.zip', { source: 'osv' });
  */
-export async function importPath(dbPath: string, path: string, options: ImportPathOptions): Promise<ImportStats> {
+export async function importPath(
+  dbPath: string,
+  path: string,
+  options: ImportPathOptions,
+): Promise<ImportStats> {
   const feed = getFeed(options.source);
   const src = await openFileSource(path);
   const signal = options.signal ?? new AbortController().signal;
@@ -37,8 +41,18 @@ export async function importPath(dbPath: string, path: string, options: ImportPa
       },
     );
     const now = new Date().toISOString();
-    writer.recordFile(feed.id, { name: origin, url: `file://${resolve(path)}`, fetchedAt: now, checkedAt: now, records: stats.items - stats.unknowns });
-    writer.recordSource(feed.id, { importerVersion: feed.version, full: options.replace === true, unknowns: stats.unknowns });
+    writer.recordFile(feed.id, {
+      name: origin,
+      url: `file://${resolve(path)}`,
+      fetchedAt: now,
+      checkedAt: now,
+      records: stats.items - stats.unknowns,
+    });
+    writer.recordSource(feed.id, {
+      importerVersion: feed.version,
+      full: options.replace === true,
+      unknowns: stats.unknowns,
+    });
     return stats;
   });
 }

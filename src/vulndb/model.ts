@@ -24,10 +24,7 @@ export interface SeverityRating {
 
 /** One event of an OSV-style range (osv-schema `affected[].ranges[].events[]`). */
 export type RangeEvent =
-  | { introduced: string }
-  | { fixed: string }
-  | { last_affected: string }
-  | { limit: string };
+  { introduced: string } | { fixed: string } | { last_affected: string } | { limit: string };
 
 export interface AffectedRange {
   /** OSV range type: `ECOSYSTEM`, `SEMVER`, `GIT`; distro feeds use `ECOSYSTEM`. */

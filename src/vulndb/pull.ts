@@ -11,12 +11,20 @@ import { pathToFileURL } from 'node:url';
 import { AppError } from '../errors.js';
 import { openForRead } from './db.js';
 import { createDownloader, type Downloader, type DownloaderOptions } from './download.js';
-import { installDelta, installFull, parseArtifactMetadata, unpackArtifact, type ArtifactMetadata } from './export.js';
+import {
+  installDelta,
+  installFull,
+  parseArtifactMetadata,
+  unpackArtifact,
+  type ArtifactMetadata,
+} from './export.js';
 import { readMetadata } from './store.js';
 
 export interface PullOptions extends DownloaderOptions {
   signal?: AbortSignal;
-  onEvent?: (e: { type: 'fetch'; url: string } | { type: 'install'; kind: 'full' | 'delta'; dbVersion: number }) => void;
+  onEvent?: (
+    e: { type: 'fetch'; url: string } | { type: 'install'; kind: 'full' | 'delta'; dbVersion: number },
+  ) => void;
 }
 
 export interface PullResult {
@@ -39,10 +47,13 @@ async function fetchTo(url: URL, dest: string, download: Downloader, signal?: Ab
     await copyFile(url, dest).catch((err: unknown) => {
       throw new AppError('FEED_PATH_NOT_FOUND', `cannot read ${url.pathname}`, { cause: err });
     });
-    return createHash('sha256').update(await readFile(dest)).digest('hex');
+    return createHash('sha256')
+      .update(await readFile(dest))
+      .digest('hex');
   }
   const r = await download({ url: url.href, dest, ...(signal ? { signal } : {}) });
-  if (r.status !== 'ok') throw new AppError('FEED_HTTP_STATUS', `${url.href} answered 304 to an unconditional request`);
+  if (r.status !== 'ok')
+    throw new AppError('FEED_HTTP_STATUS', `${url.href} answered 304 to an unconditional request`);
   return r.sha256;
 }
 
@@ -72,7 +83,14 @@ export async function pullDb(dbPath: string, url: string, options: PullOptions =
   }
 }
 
-async function pullInto(dbPath: string, url: URL, download: Downloader, work: string, options: PullOptions, fellBack: boolean): Promise<PullResult> {
+async function pullInto(
+  dbPath: string,
+  url: URL,
+  download: Downloader,
+  work: string,
+  options: PullOptions,
+  fellBack: boolean,
+): Promise<PullResult> {
   const metaUrl = url.pathname.endsWith('.json') ? url : new URL(`${url.href}.json`);
   options.onEvent?.({ type: 'fetch', url: metaUrl.href });
   const metaFile = join(work, `meta-${fellBack ? 'full' : 'first'}.json`);
@@ -80,9 +98,13 @@ async function pullInto(dbPath: string, url: URL, download: Downloader, work: st
   const meta = parseArtifactMetadata(await readFile(metaFile, 'utf8'), metaUrl.href);
   if (meta.kind === 'delta' && !deltaFits(dbPath, meta)) {
     if (meta.full === undefined || fellBack) {
-      throw new AppError('VULNDB_DELTA_BASE_MISMATCH', `delta ${metaUrl.href} needs a local DB at version ${meta.baseVersion} of lineage ${meta.lineage}`, {
-        hint: 'pull the full artefact URL instead (export one with "corral db export FILE")',
-      });
+      throw new AppError(
+        'VULNDB_DELTA_BASE_MISMATCH',
+        `delta ${metaUrl.href} needs a local DB at version ${meta.baseVersion} of lineage ${meta.lineage}`,
+        {
+          hint: 'pull the full artefact URL instead (export one with "corral db export FILE")',
+        },
+      );
     }
     return pullInto(dbPath, new URL(meta.full, metaUrl), download, work, options, true);
   }
@@ -91,9 +113,13 @@ async function pullInto(dbPath: string, url: URL, download: Downloader, work: st
   const artifact = join(work, `artifact-${meta.kind}.tar.gz`);
   const sha = await fetchTo(artifactUrl, artifact, download, options.signal);
   if (meta.sha256 !== undefined && sha !== meta.sha256) {
-    throw new AppError('VULNDB_CHECKSUM_MISMATCH', `${artifactUrl.href} has sha256 ${sha}, metadata says ${meta.sha256}`, {
-      hint: 'the download is corrupt or the mirror is inconsistent; pull again',
-    });
+    throw new AppError(
+      'VULNDB_CHECKSUM_MISMATCH',
+      `${artifactUrl.href} has sha256 ${sha}, metadata says ${meta.sha256}`,
+      {
+        hint: 'the download is corrupt or the mirror is inconsistent; pull again',
+      },
+    );
   }
   const dir = await mkdtemp(join(work, 'unpacked-'));
   const { meta: inner, payload } = await unpackArtifact(artifact, dir);

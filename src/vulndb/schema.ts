@@ -31,7 +31,12 @@ export function compareSchemaVer(a: SchemaVer, b: SchemaVer): number {
 }
 
 /** What `access` may do with a DB of schema `found` given that this build knows `known`. */
-export function checkSchemaVer(found: SchemaVer, known: SchemaVer, access: 'read' | 'write', where: string): void {
+export function checkSchemaVer(
+  found: SchemaVer,
+  known: SchemaVer,
+  access: 'read' | 'write',
+  where: string,
+): void {
   const tooNew =
     found.model > known.model ||
     (found.model === known.model && found.revision > known.revision) ||

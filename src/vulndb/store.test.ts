@@ -48,7 +48,10 @@ describe('vulndb writer + store', () => {
       assert.equal(lodash[0]!.fixedIn, '4.17.21');
       assert.deepEqual(store.affected('npm', 'path-to-regexp'), [], 'withdrawn records match nothing');
       assert.equal(store.affected('Debian', 'glibc').length, 3);
-      assert.deepEqual(store.affected('Debian', 'glibc', '12').map((r) => r.fixedIn), ['2.36-9+deb12u3']);
+      assert.deepEqual(
+        store.affected('Debian', 'glibc', '12').map((r) => r.fixedIn),
+        ['2.36-9+deb12u3'],
+      );
       assert.equal(store.affected('Ubuntu', 'openssh', '22.04')[0]!.vulnId, 'CVE-2024-6387');
       assert.equal(store.affected('npm', 'example-merge')[0]!.vulnId, 'GHSA-9wx4-h78v-vm56');
     } finally {
@@ -67,7 +70,10 @@ describe('vulndb writer + store', () => {
       const v = store.vulnerability('GHSA-q2q7-5pp4-w6pg')!;
       assert.equal(v.id, 'CVE-2021-33503');
       assert.deepEqual(v.aliases, ['GHSA-q2q7-5pp4-w6pg', 'PYSEC-2021-108']);
-      assert.equal(v.summary, 'Catastrophic backtracking in URL authority parser when passed URL containing many @ characters');
+      assert.equal(
+        v.summary,
+        'Catastrophic backtracking in URL authority parser when passed URL containing many @ characters',
+      );
       assert.deepEqual(v.cwes, ['CWE-400']);
       const w = store.vulnerability('GHSA-rhx6-c78j-4q9w')!;
       assert.equal(w.withdrawn, '2023-01-09T05:02:48Z');
@@ -81,7 +87,9 @@ describe('vulndb writer + store', () => {
     assert.equal(again.written, 0);
     assert.equal(again.unchanged, 10);
     const partial = join(tmp, 'partial');
-    cpSync(join(RECORDS, 'GHSA-35jh-r3h4-6jhm.json'), join(partial, 'GHSA-35jh-r3h4-6jhm.json'), { recursive: true });
+    cpSync(join(RECORDS, 'GHSA-35jh-r3h4-6jhm.json'), join(partial, 'GHSA-35jh-r3h4-6jhm.json'), {
+      recursive: true,
+    });
     const replaced = await importPath(db, partial, { source: 'osv', replace: true });
     assert.equal(replaced.deleted, 9);
     const store = openVulnStore(db);
@@ -97,14 +105,30 @@ describe('vulndb writer + store', () => {
   it('merges two existing alias groups when a record links them (CVE wins)', async () => {
     const path = join(tmp, 'merge.db');
     await buildDb(path, async ({ writer }) => {
-      await writer.importItems({ source: 'osv', origin: 't', mode: 'upsert' }, items([advisory('GHSA-aaaa', [], 'a')]));
-      await writer.importItems({ source: 'nvd', origin: 't', mode: 'upsert' }, items([advisory('CVE-2024-0001', [], 'b')]));
-      await writer.importItems({ source: 'debian', origin: 't', mode: 'upsert' }, items([advisory('DSA-1', ['GHSA-aaaa', 'CVE-2024-0001'], 'c')]));
+      await writer.importItems(
+        { source: 'osv', origin: 't', mode: 'upsert' },
+        items([advisory('GHSA-aaaa', [], 'a')]),
+      );
+      await writer.importItems(
+        { source: 'nvd', origin: 't', mode: 'upsert' },
+        items([advisory('CVE-2024-0001', [], 'b')]),
+      );
+      await writer.importItems(
+        { source: 'debian', origin: 't', mode: 'upsert' },
+        items([advisory('DSA-1', ['GHSA-aaaa', 'CVE-2024-0001'], 'c')]),
+      );
     });
     const store = openVulnStore(path);
     try {
-      for (const pkg of ['a', 'b', 'c']) assert.equal(store.affected('npm', pkg)[0]!.vulnId, 'CVE-2024-0001', pkg);
-      assert.deepEqual(store.vulnerability('GHSA-aaaa')!.advisories.map((a) => a.id).sort(), ['CVE-2024-0001', 'DSA-1', 'GHSA-aaaa']);
+      for (const pkg of ['a', 'b', 'c'])
+        assert.equal(store.affected('npm', pkg)[0]!.vulnId, 'CVE-2024-0001', pkg);
+      assert.deepEqual(
+        store
+          .vulnerability('GHSA-aaaa')!
+          .advisories.map((a) => a.id)
+          .sort(),
+        ['CVE-2024-0001', 'DSA-1', 'GHSA-aaaa'],
+      );
     } finally {
       store.close();
     }
@@ -114,11 +138,26 @@ describe('vulndb writer + store', () => {
     await buildDb(db, async ({ writer }) => {
       await writer.importItems(
         { source: 'kev', origin: 'kev.json', mode: 'full' },
-        items([{ kind: 'kev', record: { cve: 'CVE-2021-23337', dateAdded: '2024-01-02', knownRansomware: true, vendor: 'lodash' } }]),
+        items([
+          {
+            kind: 'kev',
+            record: {
+              cve: 'CVE-2021-23337',
+              dateAdded: '2024-01-02',
+              knownRansomware: true,
+              vendor: 'lodash',
+            },
+          },
+        ]),
       );
       await writer.importItems(
         { source: 'epss', origin: 'epss.csv.gz', mode: 'full' },
-        items([{ kind: 'epss', record: { cve: 'CVE-2021-23337', score: 0.5, percentile: 0.97, date: '2024-06-01' } }]),
+        items([
+          {
+            kind: 'epss',
+            record: { cve: 'CVE-2021-23337', score: 0.5, percentile: 0.97, date: '2024-06-01' },
+          },
+        ]),
       );
     });
     const store = openVulnStore(db);
@@ -138,12 +177,21 @@ describe('vulndb writer + store', () => {
     const raw = new Database(path);
     raw.prepare("UPDATE meta SET value = '1.1.0' WHERE key = 'schema_version'").run();
     raw.close();
-    assert.throws(() => openVulnStore(path), (e) => isAppError(e, 'VULNDB_SCHEMA_TOO_NEW'));
+    assert.throws(
+      () => openVulnStore(path),
+      (e) => isAppError(e, 'VULNDB_SCHEMA_TOO_NEW'),
+    );
     const raw2 = new Database(path);
     raw2.prepare("UPDATE meta SET value = '1.0.7' WHERE key = 'schema_version'").run();
     raw2.close();
     openVulnStore(path).close(); // a newer addition is readable…
-    assert.throws(() => openForWrite(path), (e) => isAppError(e, 'VULNDB_SCHEMA_TOO_NEW')); // …but not writable
-    assert.throws(() => openVulnStore(join(tmp, 'absent.db')), (e) => isAppError(e, 'VULNDB_NOT_FOUND'));
+    assert.throws(
+      () => openForWrite(path),
+      (e) => isAppError(e, 'VULNDB_SCHEMA_TOO_NEW'),
+    ); // …but not writable
+    assert.throws(
+      () => openVulnStore(join(tmp, 'absent.db')),
+      (e) => isAppError(e, 'VULNDB_NOT_FOUND'),
+    );
   });
 });

@@ -4,7 +4,14 @@
  * details are assembled from every advisory of an alias group and enriched with KEV and EPSS.
  */
 import { openForRead, type Db } from './db.js';
-import type { AffectedRange, EpssRecord, FeedSourceId, FixState, KevRecord, SeverityRating } from './model.js';
+import type {
+  AffectedRange,
+  EpssRecord,
+  FeedSourceId,
+  FixState,
+  KevRecord,
+  SeverityRating,
+} from './model.js';
 import { CURRENT_SCHEMA } from './migrations/index.js';
 import { formatSchemaVer } from './schema.js';
 
@@ -60,7 +67,15 @@ export interface SourceStatus {
   lastIncrementalAt: string | undefined;
   records: number;
   unknowns: number;
-  files: { name: string; url?: string; etag?: string; lastModified?: string; fetchedAt?: string; checkedAt?: string; records: number }[];
+  files: {
+    name: string;
+    url?: string;
+    etag?: string;
+    lastModified?: string;
+    fetchedAt?: string;
+    checkedAt?: string;
+    records: number;
+  }[];
 }
 
 export interface DbMetadata {
@@ -70,7 +85,14 @@ export interface DbMetadata {
   /** Random id of the build lineage; deltas only apply within one lineage. */
   lineage: string;
   builtAt: string | undefined;
-  counts: { vulnerabilities: number; advisories: number; affected: number; aliases: number; kev: number; epss: number };
+  counts: {
+    vulnerabilities: number;
+    advisories: number;
+    affected: number;
+    aliases: number;
+    kev: number;
+    epss: number;
+  };
   sources: SourceStatus[];
 }
 
@@ -78,6 +100,7 @@ export interface DbMetadata {
 const TEXT_PREFERENCE: readonly string[] = ['osv', 'nvd', 'debian', 'alpine'];
 
 interface AffectedDbRow {
+  rid: number;
   vuln_id: string;
   id: string;
   source: FeedSourceId;
@@ -93,7 +116,7 @@ interface AffectedDbRow {
   note: string | null;
 }
 
-const AFFECTED_SELECT = `SELECT a.vuln_id, a.id, a.source, f.ecosystem, f.distro_release, f.package, f.ranges, f.versions,
+const AFFECTED_SELECT = `SELECT f.rowid AS rid, a.vuln_id, a.id, a.source, f.ecosystem, f.distro_release, f.package, f.ranges, f.versions,
   f.fix_state, f.fixed_in, f.severity, f.cpe, f.note
   FROM affected f JOIN advisory a ON a.pk = f.advisory`;
 
@@ -115,6 +138,20 @@ function toAffected(r: AffectedDbRow): AffectedRow {
   };
 }
 
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareRows(a: AffectedDbRow, b: AffectedDbRow): number {
+  return (
+    cmp(a.vuln_id, b.vuln_id) ||
+    cmp(a.source, b.source) ||
+    cmp(a.id, b.id) ||
+    cmp(a.distro_release, b.distro_release) ||
+    a.rid - b.rid
+  );
+}
+
 function opt(v: string | null): string | undefined {
   return v ?? undefined;
 }
@@ -129,10 +166,10 @@ export class VulnStore {
   constructor(db: Db) {
     this.#db = db;
     this.#byPackage = db.prepare<[string, string], AffectedDbRow>(
-      `${AFFECTED_SELECT} WHERE f.ecosystem = ? AND f.package = ? ORDER BY a.vuln_id, a.source, a.id, f.distro_release, f.rowid`,
+      `${AFFECTED_SELECT} WHERE f.ecosystem = ? AND f.package = ?`,
     );
     this.#byPackageRelease = db.prepare<[string, string, string], AffectedDbRow>(
-      `${AFFECTED_SELECT} WHERE f.ecosystem = ? AND f.package = ? AND f.distro_release = ? ORDER BY a.vuln_id, a.source, a.id, f.rowid`,
+      `${AFFECTED_SELECT} WHERE f.ecosystem = ? AND f.package = ? AND f.distro_release = ?`,
     );
     this.#alias = db.prepare<[string], { vuln_id: string }>('SELECT vuln_id FROM alias WHERE alias = ?');
   }
@@ -150,7 +187,9 @@ export class VulnStore {
       distroRelease === undefined
         ? this.#byPackage.all(ecosystem, pkg)
         : this.#byPackageRelease.all(ecosystem, pkg, distroRelease.toLowerCase());
-    return rows.map(toAffected);
+    // Sorted here rather than in SQL (no temp B-tree per lookup). The order depends on content only, and
+    // on insertion order within one advisory, so a DB patched by a delta sorts like the original.
+    return rows.sort(compareRows).map(toAffected);
   }
 
   /** The group id for any id or alias (`GHSA-…` → `CVE-…`), or undefined. */
@@ -164,7 +203,11 @@ export class VulnStore {
     if (vulnId === undefined) return undefined;
     const advisories = this.#advisories(vulnId);
     if (advisories.length === 0) return undefined;
-    const aliases = (this.#db.prepare('SELECT alias FROM alias WHERE vuln_id = ? ORDER BY alias').all(vulnId) as { alias: string }[])
+    const aliases = (
+      this.#db.prepare('SELECT alias FROM alias WHERE vuln_id = ? ORDER BY alias').all(vulnId) as {
+        alias: string;
+      }[]
+    )
       .map((r) => r.alias)
       .filter((a) => a !== vulnId);
     const cve = [vulnId, ...aliases].find((a) => a.startsWith('CVE-'));
@@ -176,7 +219,10 @@ export class VulnStore {
       published: advisories.find((a) => a.published !== undefined)?.published,
       withdrawn: advisories.every((a) => a.withdrawn !== undefined) ? primary.withdrawn : undefined,
       severities: this.#severities(vulnId),
-      references: uniqueBy(advisories.flatMap((a) => a.references), (r) => r.url),
+      references: uniqueBy(
+        advisories.flatMap((a) => a.references),
+        (r) => r.url,
+      ),
       cwes: [...new Set(advisories.flatMap((a) => a.cwes))].sort(),
       kev: cve === undefined ? undefined : this.kev(cve),
       epss: cve === undefined ? undefined : this.epss(cve),
@@ -186,7 +232,9 @@ export class VulnStore {
 
   #advisories(vulnId: string): StoredAdvisory[] {
     const rows = this.#db
-      .prepare('SELECT source, id, summary, details, published, modified, withdrawn, refs, cwes FROM advisory WHERE vuln_id = ?')
+      .prepare(
+        'SELECT source, id, summary, details, published, modified, withdrawn, refs, cwes FROM advisory WHERE vuln_id = ?',
+      )
       .all(vulnId) as {
       source: FeedSourceId;
       id: string;
@@ -222,7 +270,13 @@ export class VulnStore {
         `SELECT s.source, s.type, s.vector, s.score, s.level FROM severity s JOIN advisory a ON a.pk = s.advisory
          WHERE a.vuln_id = ? ORDER BY s.source, s.type, s.vector`,
       )
-      .all(vulnId) as { source: string; type: string | null; vector: string | null; score: number | null; level: SeverityRating['level'] }[];
+      .all(vulnId) as {
+      source: string;
+      type: string | null;
+      vector: string | null;
+      score: number | null;
+      level: SeverityRating['level'];
+    }[];
     return rows.map((r) => ({
       source: r.source,
       level: r.level,
@@ -234,7 +288,16 @@ export class VulnStore {
 
   kev(cve: string): KevRecord | undefined {
     const r = this.#db.prepare('SELECT * FROM kev WHERE cve = ?').get(cve) as
-      | { cve: string; vendor: string | null; product: string | null; name: string | null; date_added: string; due_date: string | null; known_ransomware: number; required_action: string | null }
+      | {
+          cve: string;
+          vendor: string | null;
+          product: string | null;
+          name: string | null;
+          date_added: string;
+          due_date: string | null;
+          known_ransomware: number;
+          required_action: string | null;
+        }
       | undefined;
     if (r === undefined) return undefined;
     return {
@@ -250,16 +313,22 @@ export class VulnStore {
   }
 
   epss(cve: string): EpssRecord | undefined {
-    const r = this.#db.prepare('SELECT cve, score, percentile, date FROM epss WHERE cve = ?').get(cve) as EpssRecord | undefined;
-    return r === undefined ? undefined : { cve: r.cve, score: r.score, percentile: r.percentile, date: r.date };
+    const r = this.#db.prepare('SELECT cve, score, percentile, date FROM epss WHERE cve = ?').get(cve) as
+      EpssRecord | undefined;
+    return r === undefined
+      ? undefined
+      : { cve: r.cve, score: r.score, percentile: r.percentile, date: r.date };
   }
 
   /** Every distinct (ecosystem, package, release) in the DB, sorted (delta checks, benchmarks). */
   *packages(): IterableIterator<{ ecosystem: string; package: string; distroRelease: string | undefined }> {
     const it = this.#db
-      .prepare('SELECT DISTINCT ecosystem, package, distro_release FROM affected ORDER BY ecosystem, package, distro_release')
+      .prepare(
+        'SELECT DISTINCT ecosystem, package, distro_release FROM affected ORDER BY ecosystem, package, distro_release',
+      )
       .iterate() as IterableIterator<{ ecosystem: string; package: string; distro_release: string }>;
-    for (const r of it) yield { ecosystem: r.ecosystem, package: r.package, distroRelease: r.distro_release || undefined };
+    for (const r of it)
+      yield { ecosystem: r.ecosystem, package: r.package, distroRelease: r.distro_release || undefined };
   }
 
   metadata(): DbMetadata {
@@ -282,7 +351,12 @@ function count(db: Db, sql: string): number {
 
 /** Metadata of any open vulndb handle (reader or writer). */
 export function readMetadata(db: Db): DbMetadata {
-  const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+  const meta = new Map(
+    (db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [
+      r.key,
+      r.value,
+    ]),
+  );
   return {
     schemaVersion: meta.get('schema_version') ?? formatSchemaVer(CURRENT_SCHEMA),
     dbVersion: Number(meta.get('db_version') ?? '0'),
@@ -312,7 +386,12 @@ function readSources(db: Db): SourceStatus[] {
   const files = db.prepare('SELECT * FROM feed_file WHERE source = ? ORDER BY name');
   const records = db.prepare('SELECT count(*) AS n FROM advisory WHERE source = ?');
   return sources.map((s) => {
-    const n = s.source === 'kev' ? count(db, 'SELECT count(*) AS n FROM kev') : s.source === 'epss' ? count(db, 'SELECT count(*) AS n FROM epss') : (records.get(s.source) as { n: number }).n;
+    const n =
+      s.source === 'kev'
+        ? count(db, 'SELECT count(*) AS n FROM kev')
+        : s.source === 'epss'
+          ? count(db, 'SELECT count(*) AS n FROM epss')
+          : (records.get(s.source) as { n: number }).n;
     return {
       source: s.source,
       importerVersion: s.importer_version,
@@ -321,7 +400,17 @@ function readSources(db: Db): SourceStatus[] {
       lastIncrementalAt: opt(s.last_incremental_at),
       records: n,
       unknowns: s.unknowns,
-      files: (files.all(s.source) as { name: string; url: string | null; etag: string | null; last_modified: string | null; fetched_at: string | null; checked_at: string | null; records: number }[]).map((f) => ({
+      files: (
+        files.all(s.source) as {
+          name: string;
+          url: string | null;
+          etag: string | null;
+          last_modified: string | null;
+          fetched_at: string | null;
+          checked_at: string | null;
+          records: number;
+        }[]
+      ).map((f) => ({
         name: f.name,
         ...(f.url === null ? {} : { url: f.url }),
         ...(f.etag === null ? {} : { etag: f.etag }),

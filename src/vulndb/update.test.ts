@@ -26,7 +26,13 @@ let server: FeedServer;
 
 function zipOf(files: string[], edit?: (name: string, json: string) => string): Buffer {
   const path = join(tmp, `z-${Math.random()}.zip`);
-  writeZip(path, files.map((f) => ({ name: f, data: edit ? edit(f, readFileSync(join(RECORDS, f), 'utf8')) : readFileSync(join(RECORDS, f)) })));
+  writeZip(
+    path,
+    files.map((f) => ({
+      name: f,
+      data: edit ? edit(f, readFileSync(join(RECORDS, f), 'utf8')) : readFileSync(join(RECORDS, f)),
+    })),
+  );
   return readFileSync(path);
 }
 
@@ -40,7 +46,13 @@ export function serveOsv(s: FeedServer, dir = tmp): void {
 }
 
 function options(extra: Partial<UpdateOptions> = {}): UpdateOptions {
-  return { sources: ['osv'], env: { CORRAL_FEED_OSV_URL: `${server.url}/osv/` }, retries: 2, retryDelayMs: 1, ...extra };
+  return {
+    sources: ['osv'],
+    env: { CORRAL_FEED_OSV_URL: `${server.url}/osv/` },
+    retries: 2,
+    retryDelayMs: 1,
+    ...extra,
+  };
 }
 
 before(async () => {
@@ -78,12 +90,22 @@ describe('db update over HTTP', () => {
 
   it('fetches only changed records listed in modified_id.csv (incremental)', async () => {
     const t1 = new Date('2024-06-02T00:00:00Z');
-    server.routes.set('/osv/npm/modified_id.csv', { body: Buffer.from('2024-06-01T12:00:00Z,GHSA-9wx4-h78v-vm56\n2024-02-16T08:21:56Z,GHSA-35jh-r3h4-6jhm\n') });
-    const changed = readFileSync(join(RECORDS, 'GHSA-9wx4-h78v-vm56.json'), 'utf8').replace('"fixed": "2.0.4"', '"fixed": "2.0.5"');
+    server.routes.set('/osv/npm/modified_id.csv', {
+      body: Buffer.from(
+        '2024-06-01T12:00:00Z,GHSA-9wx4-h78v-vm56\n2024-02-16T08:21:56Z,GHSA-35jh-r3h4-6jhm\n',
+      ),
+    });
+    const changed = readFileSync(join(RECORDS, 'GHSA-9wx4-h78v-vm56.json'), 'utf8').replace(
+      '"fixed": "2.0.4"',
+      '"fixed": "2.0.5"',
+    );
     server.routes.set('/osv/npm/GHSA-9wx4-h78v-vm56.json', { body: Buffer.from(changed) });
     const report = await updateDb(db, options({ now: () => t1 }));
     assert.equal(report.sources[0]!.mode, 'incremental');
-    assert.deepEqual(report.sources[0]!.files.map((f) => f.name), ['npm/GHSA-9wx4-h78v-vm56.json']);
+    assert.deepEqual(
+      report.sources[0]!.files.map((f) => f.name),
+      ['npm/GHSA-9wx4-h78v-vm56.json'],
+    );
     assert.ok(!server.log.some((r) => r.path.endsWith('all.zip')));
     const store = openVulnStore(db);
     try {
@@ -145,13 +167,17 @@ describe('db update over HTTP', () => {
   });
 
   it('rejects an HTML error page served as a zip with FEED_FORMAT_INVALID', async () => {
-    server.routes.set('/osv/npm/all.zip', { body: Buffer.from('<html><body>Service Unavailable</body></html>'.repeat(4)) });
+    server.routes.set('/osv/npm/all.zip', {
+      body: Buffer.from('<html><body>Service Unavailable</body></html>'.repeat(4)),
+    });
     await assert.rejects(updateDb(db, options({ full: true })), (e) => isAppError(e, 'FEED_FORMAT_INVALID'));
   });
 
   it('rejects bodies outside the size bounds with FEED_SIZE_OUT_OF_BOUNDS', async () => {
     server.routes.set('/osv/npm/all.zip', { body: Buffer.from('x') });
-    await assert.rejects(updateDb(db, options({ full: true })), (e) => isAppError(e, 'FEED_SIZE_OUT_OF_BOUNDS'));
+    await assert.rejects(updateDb(db, options({ full: true })), (e) =>
+      isAppError(e, 'FEED_SIZE_OUT_OF_BOUNDS'),
+    );
   });
 
   it('fails on 404 without retrying', async () => {
@@ -163,6 +189,9 @@ describe('db update over HTTP', () => {
   it('applies URL overrides as base URLs or single-file URLs', () => {
     const urls = [{ name: 'Rocky Linux/all.zip', url: 'https://x/Rocky%20Linux/all.zip' }];
     assert.equal(applyOverride(urls, 'http://m/osv/')[0]!.url, 'http://m/osv/Rocky%20Linux/all.zip');
-    assert.equal(applyOverride([{ name: 'kev.json', url: 'https://cisa' }], 'http://m/k.json')[0]!.url, 'http://m/k.json');
+    assert.equal(
+      applyOverride([{ name: 'kev.json', url: 'https://cisa' }], 'http://m/k.json')[0]!.url,
+      'http://m/k.json',
+    );
   });
 });

@@ -77,10 +77,12 @@ interface SourceState {
 }
 
 function readState(db: Db, source: string): SourceState {
-  const s = db.prepare('SELECT importer_version, complete_until FROM feed_source WHERE source = ?').get(source) as
-    | { importer_version: number; complete_until: string | null }
-    | undefined;
-  const files = db.prepare('SELECT name, etag, last_modified FROM feed_file WHERE source = ?').all(source) as {
+  const s = db
+    .prepare('SELECT importer_version, complete_until FROM feed_source WHERE source = ?')
+    .get(source) as { importer_version: number; complete_until: string | null } | undefined;
+  const files = db
+    .prepare('SELECT name, etag, last_modified FROM feed_file WHERE source = ?')
+    .all(source) as {
     name: string;
     etag: string | null;
     last_modified: string | null;
@@ -107,13 +109,22 @@ export async function updateDb(dbPath: string, options: UpdateOptions = {}): Pro
   const feeds = (options.sources ?? FEEDS.map((f) => f.id)).map(getFeed);
   const download = createDownloader(options);
   const signal = options.signal ?? new AbortController().signal;
-  const onPhase = (phase: 'copy' | 'write' | 'swap' | 'done'): void => options.onEvent?.({ type: 'phase', phase });
+  const onPhase = (phase: 'copy' | 'write' | 'swap' | 'done'): void =>
+    options.onEvent?.({ type: 'phase', phase });
   let dbVersion = 0;
   const sources = await buildDb(
     dbPath,
     async ({ writer, scratchDir }) => {
       dbVersion = writer.gen;
-      const ctx: RunContext = { writer, scratchDir, download, options, signal, now: (options.now?.() ?? new Date()).toISOString(), seq: 0 };
+      const ctx: RunContext = {
+        writer,
+        scratchDir,
+        download,
+        options,
+        signal,
+        now: (options.now?.() ?? new Date()).toISOString(),
+        seq: 0,
+      };
       const reports: SourceReport[] = [];
       for (const feed of feeds) reports.push(await updateSource(feed, ctx));
       return reports;
@@ -145,7 +156,12 @@ async function updateSource(feed: FeedImporter, ctx: RunContext): Promise<Source
     const validators = fresh || mode === 'incremental' ? undefined : state.files.get(u.name);
     await updateFile(feed, u, validators, mode, report, ctx);
   }
-  ctx.writer.recordSource(feed.id, { importerVersion: feed.version, completeUntil: ctx.now, full: mode === 'full', unknowns: report.stats.unknowns });
+  ctx.writer.recordSource(feed.id, {
+    importerVersion: feed.version,
+    completeUntil: ctx.now,
+    full: mode === 'full',
+    unknowns: report.stats.unknowns,
+  });
   return report;
 }
 
@@ -168,15 +184,25 @@ function scratchPath(ctx: RunContext, name: string): string {
   return join(ctx.scratchDir, `${++ctx.seq}-${base.replace(/[^A-Za-z0-9._-]/g, '_')}`);
 }
 
-async function fetchHelper(feed: FeedImporter, u: FeedUrl, ctx: RunContext, signal: AbortSignal): Promise<FeedFile> {
+async function fetchHelper(
+  feed: FeedImporter,
+  u: FeedUrl,
+  ctx: RunContext,
+  signal: AbortSignal,
+): Promise<FeedFile> {
   const dest = scratchPath(ctx, u.name);
   const r = await ctx.download({ url: u.url, dest, signal, ...sizeAndHeaders(u) });
-  if (r.status !== 'ok') throw new AppError('FEED_HTTP_STATUS', `${u.url} answered 304 to an unconditional request`);
+  if (r.status !== 'ok')
+    throw new AppError('FEED_HTTP_STATUS', `${u.url} answered 304 to an unconditional request`);
   ctx.options.onEvent?.({ type: 'downloaded', source: feed.id, name: u.name, status: 'ok', bytes: r.bytes });
   return diskFile(dest, u.name, r.bytes);
 }
 
-function sizeAndHeaders(u: FeedUrl): { headers?: Record<string, string>; minBytes?: number; maxBytes?: number } {
+function sizeAndHeaders(u: FeedUrl): {
+  headers?: Record<string, string>;
+  minBytes?: number;
+  maxBytes?: number;
+} {
   return {
     ...(u.headers ? { headers: u.headers } : {}),
     ...(u.minBytes !== undefined ? { minBytes: u.minBytes } : {}),
@@ -200,16 +226,28 @@ async function updateFile(
     ...sizeAndHeaders(u),
     ...(validators?.etag ? { etag: validators.etag } : {}),
     ...(validators?.last_modified ? { lastModified: validators.last_modified } : {}),
-    onProgress: (bytes, total) => ctx.options.onEvent?.({ type: 'download', source: feed.id, name: u.name, bytes, total }),
+    onProgress: (bytes, total) =>
+      ctx.options.onEvent?.({ type: 'download', source: feed.id, name: u.name, bytes, total }),
   });
-  ctx.options.onEvent?.({ type: 'downloaded', source: feed.id, name: u.name, status: r.status, bytes: r.status === 'ok' ? r.bytes : 0 });
+  ctx.options.onEvent?.({
+    type: 'downloaded',
+    source: feed.id,
+    name: u.name,
+    status: r.status,
+    bytes: r.status === 'ok' ? r.bytes : 0,
+  });
   if (r.status === 'not-modified') {
     ctx.writer.recordFile(feed.id, { name: u.name, url: u.url, checkedAt: ctx.now });
     report.files.push({ name: u.name, status: 'not-modified', bytes: 0 });
     return;
   }
   const stats = await ctx.writer.importItems(
-    { source: feed.id, origin: u.origin ?? u.name, mode: mode === 'full' ? 'full' : 'upsert', sweep: 'origin' },
+    {
+      source: feed.id,
+      origin: u.origin ?? u.name,
+      mode: mode === 'full' ? 'full' : 'upsert',
+      sweep: 'origin',
+    },
     feed.records(filesSource(u.url, [{ path: dest, name: u.name }]), ctx.signal),
     {
       signal: ctx.signal,

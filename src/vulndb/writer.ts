@@ -82,7 +82,9 @@ function prepare(db: Db) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     selAlias: db.prepare<[string], { vuln_id: string }>('SELECT vuln_id FROM alias WHERE alias = ?'),
-    insAlias: db.prepare('INSERT INTO alias (alias, vuln_id, gen) VALUES (?, ?, ?) ON CONFLICT (alias) DO NOTHING'),
+    insAlias: db.prepare(
+      'INSERT INTO alias (alias, vuln_id, gen) VALUES (?, ?, ?) ON CONFLICT (alias) DO NOTHING',
+    ),
     repointAlias: db.prepare('UPDATE alias SET vuln_id = ?, gen = ? WHERE vuln_id = ?'),
     repointAdvisory: db.prepare('UPDATE advisory SET vuln_id = ?, gen = ? WHERE vuln_id = ?'),
     tombstone: db.prepare('INSERT OR REPLACE INTO tombstone (kind, source, id, gen) VALUES (?, ?, ?, ?)'),
@@ -159,7 +161,11 @@ export class VulnDbWriter {
    * const stats = await writer.importItems({ source: 'osv', origin: 'npm/all.zip', mode: 'full' },
    *   osvFeed.records(src, signal));
    */
-  async importItems(scope: ImportScope, items: AsyncIterable<FeedItem>, options: ImportOptions = {}): Promise<ImportStats> {
+  async importItems(
+    scope: ImportScope,
+    items: AsyncIterable<FeedItem>,
+    options: ImportOptions = {},
+  ): Promise<ImportStats> {
     const stats = emptyStats();
     const seen = scope.mode === 'full' ? new Set<string>() : undefined;
     const applyBatch = this.db.transaction((batch: FeedItem[]) => {
@@ -181,7 +187,13 @@ export class VulnDbWriter {
     return stats;
   }
 
-  #apply(scope: ImportScope, item: FeedItem, stats: ImportStats, seen: Set<string> | undefined, options: ImportOptions): void {
+  #apply(
+    scope: ImportScope,
+    item: FeedItem,
+    stats: ImportStats,
+    seen: Set<string> | undefined,
+    options: ImportOptions,
+  ): void {
     stats.items++;
     switch (item.kind) {
       case 'advisory':
@@ -343,7 +355,9 @@ export class VulnDbWriter {
     for (const [table, del] of enrich) {
       if (scope.source !== table) continue;
       const w = bySource ? '1 = 1' : 'origin = ?';
-      const rows = this.db.prepare(`SELECT cve FROM ${table} WHERE ${w}`).all(...(bySource ? [] : [scope.origin])) as {
+      const rows = this.db
+        .prepare(`SELECT cve FROM ${table} WHERE ${w}`)
+        .all(...(bySource ? [] : [scope.origin])) as {
         cve: string;
       }[];
       for (const { cve } of rows) {
@@ -384,7 +398,10 @@ export class VulnDbWriter {
    * Marks a source as refreshed. `completeUntil` (the `since` of its next incremental update) is only
    * given by `db update`, which knows the upstream state it reached; imports leave it unchanged.
    */
-  recordSource(source: FeedSourceId, s: { importerVersion: number; completeUntil?: string; full: boolean; unknowns: number }): void {
+  recordSource(
+    source: FeedSourceId,
+    s: { importerVersion: number; completeUntil?: string; full: boolean; unknowns: number },
+  ): void {
     this.db
       .prepare(
         `INSERT INTO feed_source (source, importer_version, complete_until, last_full_at, last_incremental_at, unknowns, gen)

@@ -57,6 +57,11 @@ export interface FeedFile {
    * {@link FeedSource.files} that yielded this file has not finished.
    */
   open(signal?: AbortSignal): Promise<Readable>;
+  /**
+   * Optional fast path for small members already in memory (zip members): the whole (decoded) content,
+   * or `undefined` when the caller must use {@link open}. `readText`/`readJson` use it automatically.
+   */
+  contents?(): Buffer | undefined;
 }
 
 /** Where an importer reads from: one file, a directory tree, a zip, or a set of downloaded files. */

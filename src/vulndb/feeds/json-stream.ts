@@ -129,7 +129,14 @@ export async function* jsonChildren(
       const depth = stack.length;
       const top = stack[depth - 1];
       const inTarget = depth === target && top !== undefined && top.onPath;
-      if (inTarget && !value.active && c !== COMMA && c !== COLON && c !== CLOSE_ARRAY && c !== CLOSE_OBJECT) {
+      if (
+        inTarget &&
+        !value.active &&
+        c !== COMMA &&
+        c !== COLON &&
+        c !== CLOSE_ARRAY &&
+        c !== CLOSE_OBJECT
+      ) {
         if (!(top.object && top.expectKey)) value.begin(i);
       }
       switch (c) {
@@ -140,7 +147,12 @@ export async function* jsonChildren(
         case OPEN_OBJECT:
         case OPEN_ARRAY: {
           const onPath =
-            depth === 0 || (top !== undefined && top.onPath && top.object && depth <= path.length && path[depth - 1] === top.key);
+            depth === 0 ||
+            (top !== undefined &&
+              top.onPath &&
+              top.object &&
+              depth <= path.length &&
+              path[depth - 1] === top.key);
           stack.push({ object: c === OPEN_OBJECT, expectKey: c === OPEN_OBJECT, key: undefined, onPath });
           if (onPath && stack.length === target) found = true;
           break;

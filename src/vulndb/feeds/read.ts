@@ -103,12 +103,28 @@ export async function* zipMembers(path: string, zipName: string): AsyncGenerator
           return Promise.reject(err instanceof Error ? err : new Error(String(err)));
         }
       },
+      contents: () => (name.endsWith('.gz') ? undefined : entry.contents()),
     };
   }
 }
 
+function tooLarge(file: FeedFile, maxBytes: number): AppError {
+  return new AppError('FEED_SIZE_OUT_OF_BOUNDS', `${file.name} is larger than ${maxBytes} bytes`, {
+    hint: 'large feeds must be read with the streaming helpers of src/vulndb/feeds/json-stream.ts',
+  });
+}
+
 /** Reads a whole (small) file as UTF-8, refusing more than `maxBytes`. */
-export async function readText(file: FeedFile, maxBytes = SMALL_JSON_BYTES, signal?: AbortSignal): Promise<string> {
+export async function readText(
+  file: FeedFile,
+  maxBytes = SMALL_JSON_BYTES,
+  signal?: AbortSignal,
+): Promise<string> {
+  const inMemory = file.contents?.();
+  if (inMemory !== undefined) {
+    if (inMemory.length > maxBytes) throw tooLarge(file, maxBytes);
+    return inMemory.toString('utf8');
+  }
   const stream = await file.open(signal);
   const parts: Buffer[] = [];
   let size = 0;
@@ -117,9 +133,7 @@ export async function readText(file: FeedFile, maxBytes = SMALL_JSON_BYTES, sign
     size += buf.length;
     if (size > maxBytes) {
       stream.destroy();
-      throw new AppError('FEED_SIZE_OUT_OF_BOUNDS', `${file.name} is larger than ${maxBytes} bytes`, {
-        hint: 'large feeds must be read with the streaming helpers of src/vulndb/feeds/json-stream.ts',
-      });
+      throw tooLarge(file, maxBytes);
     }
     parts.push(buf);
   }
@@ -127,12 +141,18 @@ export async function readText(file: FeedFile, maxBytes = SMALL_JSON_BYTES, sign
 }
 
 /** Reads and parses a whole (small) JSON document; `FEED_FORMAT_INVALID` when it does not parse. */
-export async function readJson(file: FeedFile, maxBytes = SMALL_JSON_BYTES, signal?: AbortSignal): Promise<unknown> {
+export async function readJson(
+  file: FeedFile,
+  maxBytes = SMALL_JSON_BYTES,
+  signal?: AbortSignal,
+): Promise<unknown> {
   const text = await readText(file, maxBytes, signal);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new AppError('FEED_FORMAT_INVALID', `${file.name} is not valid JSON: ${describeError(err)}`, { cause: err });
+    throw new AppError('FEED_FORMAT_INVALID', `${file.name} is not valid JSON: ${describeError(err)}`, {
+      cause: err,
+    });
   }
 }
 

@@ -28,6 +28,9 @@ describe('feed registry', () => {
   });
 
   it('rejects unknown ids with FEED_SOURCE_UNKNOWN', () => {
-    assert.throws(() => getFeed('grype'), (e) => isAppError(e, 'FEED_SOURCE_UNKNOWN'));
+    assert.throws(
+      () => getFeed('grype'),
+      (e) => isAppError(e, 'FEED_SOURCE_UNKNOWN'),
+    );
   });
 });

@@ -56,7 +56,11 @@ async function readAt(fh: FileHandle, position: number, length: number): Promise
 }
 
 /** Finds the central directory: offset, size and entry count (zip64-aware). */
-async function locateCentralDirectory(fh: FileHandle, fileSize: number, path: string): Promise<{ offset: number; size: number; count: number }> {
+async function locateCentralDirectory(
+  fh: FileHandle,
+  fileSize: number,
+  path: string,
+): Promise<{ offset: number; size: number; count: number }> {
   const tailLength = Math.min(fileSize, EOCD_SIZE + MAX_COMMENT);
   const tail = await readAt(fh, fileSize - tailLength, tailLength);
   let at = -1;
@@ -73,19 +77,22 @@ async function locateCentralDirectory(fh: FileHandle, fileSize: number, path: st
   if (count === U16_MAX || size === U32_MAX || offset === U32_MAX) {
     const locatorPos = fileSize - tailLength + at - 20;
     const locator = locatorPos >= 0 ? await readAt(fh, locatorPos, 20) : Buffer.alloc(0);
-    if (locator.length < 20 || locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIG) throw invalid(path, 'zip64 locator missing');
+    if (locator.length < 20 || locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIG)
+      throw invalid(path, 'zip64 locator missing');
     const record = await readAt(fh, Number(locator.readBigUInt64LE(8)), 56);
-    if (record.length < 56 || record.readUInt32LE(0) !== ZIP64_EOCD_SIG) throw invalid(path, 'zip64 end record missing');
+    if (record.length < 56 || record.readUInt32LE(0) !== ZIP64_EOCD_SIG)
+      throw invalid(path, 'zip64 end record missing');
     count = Number(record.readBigUInt64LE(32));
     size = Number(record.readBigUInt64LE(40));
     offset = Number(record.readBigUInt64LE(48));
   }
-  if (size > MAX_CENTRAL_DIRECTORY || offset + size > fileSize) throw invalid(path, 'central directory out of bounds');
+  if (size > MAX_CENTRAL_DIRECTORY || offset + size > fileSize)
+    throw invalid(path, 'central directory out of bounds');
   return { offset, size, count };
 }
 
 function applyZip64Extra(m: ZipMember, extra: Buffer): void {
-  for (let p = 0; p + 4 <= extra.length; ) {
+  for (let p = 0; p + 4 <= extra.length;) {
     const id = extra.readUInt16LE(p);
     const len = extra.readUInt16LE(p + 2);
     if (id === ZIP64_EXTRA_ID) {
@@ -109,8 +116,9 @@ export async function listZip(fh: FileHandle, fileSize: number, path: string): P
   const cd = await locateCentralDirectory(fh, fileSize, path);
   const buf = await readAt(fh, cd.offset, cd.size);
   const members: ZipMember[] = [];
-  for (let p = 0; members.length < cd.count; ) {
-    if (p + 46 > buf.length || buf.readUInt32LE(p) !== CENTRAL_SIG) throw invalid(path, `bad central directory entry ${members.length}`);
+  for (let p = 0; members.length < cd.count;) {
+    if (p + 46 > buf.length || buf.readUInt32LE(p) !== CENTRAL_SIG)
+      throw invalid(path, `bad central directory entry ${members.length}`);
     const nameLen = buf.readUInt16LE(p + 28);
     const extraLen = buf.readUInt16LE(p + 30);
     const commentLen = buf.readUInt16LE(p + 32);
@@ -133,7 +141,7 @@ export async function listZip(fh: FileHandle, fileSize: number, path: string): P
 /** Serves reads that mostly move forward from one large window. */
 class SequentialReader {
   #start = 0;
-  #buf = Buffer.alloc(0);
+  #buf: Buffer = Buffer.alloc(0);
   constructor(private readonly fh: FileHandle) {}
   async read(position: number, length: number): Promise<Buffer> {
     if (position < this.#start || position + length > this.#start + this.#buf.length) {
@@ -148,6 +156,8 @@ export interface ZipEntryData {
   member: ZipMember;
   /** Opens the uncompressed content (CRC and size checked). */
   open(): Readable;
+  /** The uncompressed content of in-memory members (CRC and size checked); undefined for large ones. */
+  contents(): Buffer | undefined;
 }
 
 function inflateChecked(path: string, m: ZipMember, data: Buffer): Buffer {
@@ -157,7 +167,8 @@ function inflateChecked(path: string, m: ZipMember, data: Buffer): Buffer {
   } catch (err) {
     throw new AppError('FEED_FORMAT_INVALID', `${path}/${m.name}: corrupt deflate data`, { cause: err });
   }
-  if (out.length !== m.size || crc32(out) !== m.crc32) throw invalid(`${path}/${m.name}`, 'size or CRC-32 mismatch');
+  if (out.length !== m.size || crc32(out) !== m.crc32)
+    throw invalid(`${path}/${m.name}`, 'size or CRC-32 mismatch');
   return out;
 }
 
@@ -174,11 +185,18 @@ export async function* zipEntries(path: string): AsyncGenerator<ZipEntryData> {
     for (const m of members) {
       if (m.name.endsWith('/')) continue;
       const header = await reader.read(m.localHeaderOffset, 30);
-      if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_SIG) throw invalid(path, `bad local header of ${m.name}`);
+      if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_SIG)
+        throw invalid(path, `bad local header of ${m.name}`);
       const dataStart = m.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-      if (dataStart + m.compressedSize > size) throw invalid(path, `${m.name} extends past the end of the file`);
+      if (dataStart + m.compressedSize > size)
+        throw invalid(path, `${m.name} extends past the end of the file`);
       const inMemory = m.compressedSize <= IN_MEMORY_MEMBER;
-      yield memberData(path, m, dataStart, inMemory ? await reader.read(dataStart, m.compressedSize) : undefined);
+      yield memberData(
+        path,
+        m,
+        dataStart,
+        inMemory ? await reader.read(dataStart, m.compressedSize) : undefined,
+      );
     }
   } finally {
     await fh.close();
@@ -186,11 +204,15 @@ export async function* zipEntries(path: string): AsyncGenerator<ZipEntryData> {
 }
 
 function memberData(path: string, m: ZipMember, dataStart: number, data: Buffer | undefined): ZipEntryData {
-  const unsupported = (m.flags & FLAG_ENCRYPTED) !== 0 || (m.method !== METHOD_STORED && m.method !== METHOD_DEFLATE);
+  const unsupported =
+    (m.flags & FLAG_ENCRYPTED) !== 0 || (m.method !== METHOD_STORED && m.method !== METHOD_DEFLATE);
   if (unsupported) {
     return {
       member: m,
       open: () => {
+        throw invalid(`${path}/${m.name}`, `encrypted or unsupported method ${m.method}`);
+      },
+      contents: () => {
         throw invalid(`${path}/${m.name}`, `encrypted or unsupported method ${m.method}`);
       },
     };
@@ -205,10 +227,12 @@ function memberData(path: string, m: ZipMember, dataStart: number, data: Buffer 
         raw.on('error', (err) => inflate.destroy(err));
         return raw.pipe(inflate);
       },
+      contents: () => undefined,
     };
   }
   return {
     member: m,
     open: () => Readable.from([inflateChecked(path, m, data)], { objectMode: false }),
+    contents: () => inflateChecked(path, m, data),
   };
 }

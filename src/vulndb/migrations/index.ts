@@ -31,9 +31,7 @@ export function migrate(db: Database.Database, where: string): number[] {
     'CREATE TABLE IF NOT EXISTS migration (id INTEGER PRIMARY KEY, name TEXT NOT NULL, schema_version TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
   const run = db.transaction((): number[] => {
-    const done = new Set(
-      (db.prepare('SELECT id FROM migration').all() as { id: number }[]).map((r) => r.id),
-    );
+    const done = new Set((db.prepare('SELECT id FROM migration').all() as { id: number }[]).map((r) => r.id));
     const unknown = [...done].filter((id) => !MIGRATIONS.some((m) => m.id === id));
     if (unknown.length > 0) {
       throw new AppError(
@@ -43,12 +41,16 @@ export function migrate(db: Database.Database, where: string): number[] {
       );
     }
     const applied: number[] = [];
-    const record = db.prepare('INSERT INTO migration (id, name, schema_version, applied_at) VALUES (?, ?, ?, ?)');
+    const record = db.prepare(
+      'INSERT INTO migration (id, name, schema_version, applied_at) VALUES (?, ?, ?, ?)',
+    );
     for (const m of MIGRATIONS) {
       if (done.has(m.id)) continue;
       m.up(db);
       record.run(m.id, m.name, formatSchemaVer(m.schema), new Date().toISOString());
-      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(formatSchemaVer(m.schema));
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(
+        formatSchemaVer(m.schema),
+      );
       applied.push(m.id);
     }
     return applied;

@@ -16,7 +16,8 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function collect(path: string): Promise<FeedItem[]> {
   const items: FeedItem[] = [];
-  for await (const item of osvFeed.records(await openFileSource(path), new AbortController().signal)) items.push(item);
+  for await (const item of osvFeed.records(await openFileSource(path), new AbortController().signal))
+    items.push(item);
   return items;
 }
 
@@ -49,13 +50,19 @@ describe('osv importer', () => {
         ['lodash.template', 'not-fixed', undefined],
       ],
     );
-    assert.deepEqual(lodash.affected[2]!.ranges[0]!.events, [{ introduced: '0' }, { last_affected: '4.5.0' }]);
+    assert.deepEqual(lodash.affected[2]!.ranges[0]!.events, [
+      { introduced: '0' },
+      { last_affected: '4.5.0' },
+    ]);
   });
 
   it('keeps multiple ranges, GIT ranges and explicit versions', async () => {
     const urllib3 = advisories(await collect(RECORDS)).get('PYSEC-2021-108')!;
     const a = urllib3.affected[0]!;
-    assert.deepEqual(a.ranges.map((r) => r.type), ['GIT', 'ECOSYSTEM', 'ECOSYSTEM']);
+    assert.deepEqual(
+      a.ranges.map((r) => r.type),
+      ['GIT', 'ECOSYSTEM', 'ECOSYSTEM'],
+    );
     assert.equal(a.fixedIn, '1.26.5');
     assert.equal(a.versions.length, 13);
     assert.deepEqual(urllib3.aliases, ['CVE-2021-33503', 'GHSA-q2q7-5pp4-w6pg']);
@@ -86,13 +93,22 @@ describe('osv importer', () => {
         ['Debian', '11', 'not-fixed', undefined],
       ],
     );
-    assert.deepEqual(recs.get('ALPINE-CVE-2023-5678')!.affected.map((a) => a.distroRelease), ['v3.18', 'v3.20']);
+    assert.deepEqual(
+      recs.get('ALPINE-CVE-2023-5678')!.affected.map((a) => a.distroRelease),
+      ['v3.18', 'v3.20'],
+    );
     const ubuntu = recs.get('UBUNTU-CVE-2024-6387')!;
-    assert.deepEqual(ubuntu.affected.map((a) => a.distroRelease), ['22.04', 'pro:18.04']);
-    assert.deepEqual(ubuntu.severities.map((s) => [s.type, s.level, s.score]), [
-      ['Ubuntu', 'high', undefined],
-      ['CVSS_V3', 'high', 8.1],
-    ]);
+    assert.deepEqual(
+      ubuntu.affected.map((a) => a.distroRelease),
+      ['22.04', 'pro:18.04'],
+    );
+    assert.deepEqual(
+      ubuntu.severities.map((s) => [s.type, s.level, s.score]),
+      [
+        ['Ubuntu', 'high', undefined],
+        ['CVSS_V3', 'high', 8.1],
+      ],
+    );
     const rocky = recs.get('RLSA-2024:4312')!;
     assert.equal(rocky.affected[0]!.ecosystem, 'Rocky Linux');
     assert.equal(rocky.affected[0]!.severity?.level, 'high');
@@ -104,13 +120,19 @@ describe('osv importer', () => {
     const codes = items.filter((i) => i.kind === 'unknown').map((i) => (i.kind === 'unknown' ? i.code : ''));
     assert.deepEqual(codes.sort(), ['FEED_FORMAT_INVALID', 'OSV_EVENT_INVALID', 'OSV_RECORD_INVALID']);
     const bad = advisories(items).get('GHSA-bad0-even-t000')!;
-    assert.deepEqual(bad.affected[0]!.ranges.map((r) => r.events), [[{ introduced: '1.1.0' }, { fixed: '1.1.5' }]]);
+    assert.deepEqual(
+      bad.affected[0]!.ranges.map((r) => r.events),
+      [[{ introduced: '1.1.0' }, { fixed: '1.1.5' }]],
+    );
   });
 
   it('streams the members of an all.zip export', async () => {
     const zip = join(tmp, 'all.zip');
     const files = readdirSync(RECORDS).sort();
-    writeZip(zip, files.map((f) => ({ name: f, data: readFileSync(join(RECORDS, f)) })));
+    writeZip(
+      zip,
+      files.map((f) => ({ name: f, data: readFileSync(join(RECORDS, f)) })),
+    );
     const fromZip = await collect(zip);
     const fromDir = await collect(RECORDS);
     assert.deepEqual(advisories(fromZip), advisories(fromDir));
@@ -120,13 +142,18 @@ describe('osv importer', () => {
   it('lists one all.zip per supported ecosystem as default URLs', () => {
     const urls = osvFeed.defaultUrls();
     assert.equal(urls.length, 14);
-    assert.ok(urls.some((u) => u.url === 'https://osv-vulnerabilities.storage.googleapis.com/Rocky%20Linux/all.zip'));
+    assert.ok(
+      urls.some((u) => u.url === 'https://osv-vulnerabilities.storage.googleapis.com/Rocky%20Linux/all.zip'),
+    );
     assert.ok(urls.every((u) => u.name.endsWith('/all.zip')));
   });
 
   it('splits ecosystem names', () => {
     assert.deepEqual(splitEcosystem('npm'), { ecosystem: 'npm', distroRelease: undefined });
     assert.deepEqual(splitEcosystem('Alpine:v3.20'), { ecosystem: 'Alpine', distroRelease: 'v3.20' });
-    assert.deepEqual(splitEcosystem('Ubuntu:Pro:18.04:LTS'), { ecosystem: 'Ubuntu', distroRelease: 'pro:18.04' });
+    assert.deepEqual(splitEcosystem('Ubuntu:Pro:18.04:LTS'), {
+      ecosystem: 'Ubuntu',
+      distroRelease: 'pro:18.04',
+    });
   });
 });

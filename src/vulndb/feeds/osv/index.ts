@@ -36,7 +36,8 @@ function isRecordFile(name: string): boolean {
 /** Top-level shapes found in the wild: one record, an array of records, or an API `{ vulns: [...] }`. */
 function recordsOf(doc: unknown): unknown[] {
   if (Array.isArray(doc)) return doc;
-  if (doc !== null && typeof doc === 'object' && 'vulns' in doc && Array.isArray(doc.vulns)) return doc.vulns as unknown[];
+  if (doc !== null && typeof doc === 'object' && 'vulns' in doc && Array.isArray(doc.vulns))
+    return doc.vulns as unknown[];
   return [doc];
 }
 
@@ -89,10 +90,20 @@ async function incremental(ctx: IncrementalContext): Promise<FeedUrl[] | undefin
     if (!zip.name.endsWith('/all.zip') || !zip.url.endsWith('/all.zip')) return undefined;
     const eco = zip.name.slice(0, -'/all.zip'.length);
     const base = zip.url.slice(0, -'all.zip'.length);
-    const index = await ctx.fetch({ name: `${eco}/modified_id.csv`, url: `${base}modified_id.csv` }, ctx.signal);
+    const index = await ctx.fetch(
+      { name: `${eco}/modified_id.csv`, url: `${base}modified_id.csv` },
+      ctx.signal,
+    );
     const ids = await changedIds(index, ctx.since, ctx.signal);
     if (ids === undefined) out.push(zip);
-    else for (const id of ids) out.push({ name: `${eco}/${id}.json`, origin: zip.name, url: `${base}${encodeURIComponent(id)}.json`, maxBytes: MAX_RECORD_BYTES });
+    else
+      for (const id of ids)
+        out.push({
+          name: `${eco}/${id}.json`,
+          origin: zip.name,
+          url: `${base}${encodeURIComponent(id)}.json`,
+          maxBytes: MAX_RECORD_BYTES,
+        });
   }
   return out;
 }

@@ -7,7 +7,14 @@
  */
 import { z } from 'zod';
 import { cvss2BaseScore, cvss3BaseScore, levelFromScore, levelFromText } from '../../cvss.js';
-import type { AdvisoryRecord, Affected, AffectedRange, FeedItem, RangeEvent, SeverityRating } from '../../model.js';
+import type {
+  AdvisoryRecord,
+  Affected,
+  AffectedRange,
+  FeedItem,
+  RangeEvent,
+  SeverityRating,
+} from '../../model.js';
 import { splitEcosystem } from './ecosystems.js';
 
 const Str = z.string();
@@ -52,14 +59,61 @@ function unknown(location: string, code: string, message: string): Unknown {
   return { kind: 'unknown', location, code, message };
 }
 
-/** Parses one OSV JSON value; returns the advisory (if usable) and the defects found. */
-export function parseOsvRecord(raw: unknown, location: string): { record?: AdvisoryRecord; unknowns: Unknown[] } {
+type Guard = (v: unknown) => boolean;
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+const optStr: Guard = (v) => v === undefined || isStr(v);
+const nullishArr =
+  (each: Guard): Guard =>
+  (v) =>
+    v == null || (Array.isArray(v) && v.every(each));
+const nullishObj: Guard = (v) => v == null || isObj(v);
+const isSeverity: Guard = (v) => isObj(v) && isStr(v.type) && isStr(v.score);
+const isRange: Guard = (v) => isObj(v) && isStr(v.type) && Array.isArray(v.events) && v.events.every(isObj);
+const isAffected: Guard = (v) =>
+  isObj(v) &&
+  (v.package === undefined || (isObj(v.package) && isStr(v.package.ecosystem) && isStr(v.package.name))) &&
+  nullishArr(isSeverity)(v.severity) &&
+  nullishArr(isRange)(v.ranges) &&
+  nullishArr(isStr)(v.versions) &&
+  nullishObj(v.ecosystem_specific) &&
+  nullishObj(v.database_specific);
+
+/**
+ * Fast structural check equivalent to {@link OsvRecord} (zod costs tens of µs per record, too much for
+ * 10⁵-record exports); zod still runs when this fails, to report every issue with its path.
+ */
+function isOsvRecord(v: unknown): v is OsvRecord {
+  return (
+    isObj(v) &&
+    isStr(v.id) &&
+    v.id.length > 0 &&
+    [v.modified, v.published, v.withdrawn, v.summary, v.details].every(optStr) &&
+    nullishArr(isStr)(v.aliases) &&
+    nullishArr(isStr)(v.upstream) &&
+    nullishArr(isSeverity)(v.severity) &&
+    nullishArr(isAffected)(v.affected) &&
+    nullishArr((x) => isObj(x) && isStr(x.url) && optStr(x.type))(v.references) &&
+    nullishObj(v.database_specific)
+  );
+}
+
+function validate(raw: unknown, location: string): OsvRecord | Unknown {
+  if (isOsvRecord(raw)) return raw;
   const parsed = OsvRecord.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    return { unknowns: [unknown(location, 'OSV_RECORD_INVALID', issues)] };
-  }
-  const r = parsed.data;
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  return unknown(location, 'OSV_RECORD_INVALID', issues);
+}
+
+/** Parses one OSV JSON value; returns the advisory (if usable) and the defects found. */
+export function parseOsvRecord(
+  raw: unknown,
+  location: string,
+): { record?: AdvisoryRecord; unknowns: Unknown[] } {
+  const r = validate(raw, location);
+  if ('kind' in r) return { unknowns: [r] };
   const unknowns: Unknown[] = [];
   const source = severitySource(r);
   const record: AdvisoryRecord = {
@@ -71,7 +125,9 @@ export function parseOsvRecord(raw: unknown, location: string): { record?: Advis
     ...(r.published === undefined ? {} : { published: r.published }),
     ...(r.modified === undefined ? {} : { modified: r.modified }),
     ...(r.withdrawn === undefined ? {} : { withdrawn: r.withdrawn }),
-    references: (r.references ?? []).map((x) => (x.type === undefined ? { url: x.url } : { type: x.type, url: x.url })),
+    references: (r.references ?? []).map((x) =>
+      x.type === undefined ? { url: x.url } : { type: x.type, url: x.url },
+    ),
     cwes: cwesOf(r.database_specific),
     severities: recordSeverities(r, source),
     affected: [],
@@ -117,7 +173,10 @@ export function ratingOf(s: { type: string; score: string }, source: string): Se
   return { source, type: s.type, level: levelFromText(s.score) };
 }
 
-function textRating(db: Record<string, unknown> | null | undefined, source: string): SeverityRating | undefined {
+function textRating(
+  db: Record<string, unknown> | null | undefined,
+  source: string,
+): SeverityRating | undefined {
   const text = db?.severity;
   return typeof text === 'string' ? { source, type: 'text', level: levelFromText(text) } : undefined;
 }
@@ -129,7 +188,9 @@ function recordSeverities(r: OsvRecord, source: string): SeverityRating[] {
   return out;
 }
 
-type AffectedInput = NonNullable<OsvRecord['affected']>[number] & { package: { ecosystem: string; name: string } };
+type AffectedInput = NonNullable<OsvRecord['affected']>[number] & {
+  package: { ecosystem: string; name: string };
+};
 
 function toAffected(a: AffectedInput, source: string, where: string, unknowns: Unknown[]): Affected {
   const { ecosystem, distroRelease } = splitEcosystem(a.package.ecosystem);
@@ -150,15 +211,26 @@ function toAffected(a: AffectedInput, source: string, where: string, unknowns: U
     package: a.package.name,
     ranges,
     versions,
-    fixState: fixedIn !== undefined ? 'fixed' : ranges.length > 0 || versions.length > 0 ? 'not-fixed' : 'unknown',
+    fixState:
+      fixedIn !== undefined ? 'fixed' : ranges.length > 0 || versions.length > 0 ? 'not-fixed' : 'unknown',
     ...(fixedIn === undefined ? {} : { fixedIn }),
     ...(severity === undefined ? {} : { severity }),
   };
 }
 
-function toRange(range: { type: string; events: Record<string, unknown>[] }, where: string, unknowns: Unknown[]): AffectedRange | undefined {
+function toRange(
+  range: { type: string; events: Record<string, unknown>[] },
+  where: string,
+  unknowns: Unknown[],
+): AffectedRange | undefined {
   if (!RANGE_TYPES.has(range.type)) {
-    unknowns.push(unknown(where, 'OSV_RANGE_TYPE_UNSUPPORTED', `range type "${range.type}" is not ECOSYSTEM, SEMVER or GIT`));
+    unknowns.push(
+      unknown(
+        where,
+        'OSV_RANGE_TYPE_UNSUPPORTED',
+        `range type "${range.type}" is not ECOSYSTEM, SEMVER or GIT`,
+      ),
+    );
     return undefined;
   }
   const events: RangeEvent[] = [];
@@ -166,7 +238,13 @@ function toRange(range: { type: string; events: Record<string, unknown>[] }, whe
     const keys = EVENT_KEYS.filter((k) => typeof e[k] === 'string');
     const key = keys[0];
     if (keys.length !== 1 || key === undefined) {
-      unknowns.push(unknown(where, 'OSV_EVENT_INVALID', `event ${JSON.stringify(e)} must have exactly one of ${EVENT_KEYS.join(', ')}`));
+      unknowns.push(
+        unknown(
+          where,
+          'OSV_EVENT_INVALID',
+          `event ${JSON.stringify(e)} must have exactly one of ${EVENT_KEYS.join(', ')}`,
+        ),
+      );
       return undefined;
     }
     events.push({ [key]: e[key] as string } as RangeEvent);
