@@ -57,11 +57,11 @@ export async function writeDeltaRows(db: Db, since: number, path: string): Promi
   for (const r of db
     .prepare('SELECT kind, source, id, gen FROM tombstone WHERE gen > ? ORDER BY gen, kind, source, id')
     .iterate(since)) {
-    await write({ t: 'tombstone', ...(r as Row) });
+    await write({ t: 'tombstone', ...(r as object) });
   }
   for (const table of PLAIN_TABLES) {
     for (const r of db.prepare(`SELECT * FROM ${table} WHERE gen > ?`).iterate(since))
-      await write({ t: table, row: r as Row });
+      await write({ t: table, row: r });
   }
   const severities = db.prepare(
     `SELECT ${SEVERITY_COLUMNS.join(', ')} FROM severity WHERE advisory = ? ORDER BY rowid`,

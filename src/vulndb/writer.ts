@@ -330,7 +330,7 @@ export class VulnDbWriter {
   }
 
   /** Deletes one advisory row set and leaves a tombstone; false when it did not exist. */
-  deleteAdvisory(source: FeedSourceId | string, id: string): boolean {
+  deleteAdvisory(source: string, id: string): boolean {
     const existing = this.#st.selAdvisory.get(source, id);
     if (existing === undefined) return false;
     this.#st.delSeverity.run(existing.pk);

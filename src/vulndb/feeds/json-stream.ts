@@ -75,6 +75,110 @@ class Capture {
   }
 }
 
+/** Byte-level state machine over the structural characters; see {@link jsonChildren}. */
+class Scanner {
+  readonly #stack: Frame[] = [];
+  readonly #value = new Capture();
+  readonly #key = new Capture();
+  readonly #target: number;
+  #inString = false;
+  #escape = false;
+  seenStart = false;
+  found = false;
+
+  constructor(
+    private readonly path: readonly string[],
+    private readonly max: number,
+    private readonly location: string,
+  ) {
+    this.#target = path.length + 1;
+  }
+
+  invalid(why: string): AppError {
+    return new AppError('FEED_FORMAT_INVALID', `${this.location} is not the expected JSON (${why})`, {
+      hint: 'check that the URL or file points at the raw feed, not an HTML page or another format',
+    });
+  }
+
+  get complete(): boolean {
+    return this.#stack.length === 0 && !this.#inString;
+  }
+
+  /** Scans one chunk; returns the children completed in it. */
+  feed(chunk: Buffer): JsonChild[] {
+    const out: JsonChild[] = [];
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i] as number;
+      if (this.#inString) this.#stringByte(c, chunk, i);
+      else if (!isSpace(c)) this.#structural(c, chunk, i, out);
+    }
+    this.#value.flush(chunk, chunk.length, this.max, this.location);
+    this.#key.flush(chunk, chunk.length, this.max, this.location);
+    return out;
+  }
+
+  #stringByte(c: number, chunk: Buffer, i: number): void {
+    if (this.#escape) this.#escape = false;
+    else if (c === BACKSLASH) this.#escape = true;
+    else if (c === QUOTE) {
+      this.#inString = false;
+      const top = this.#stack[this.#stack.length - 1];
+      if (this.#key.active && top)
+        top.key = JSON.parse(this.#key.take(chunk, i + 1, this.max, this.location)) as string;
+    }
+  }
+
+  #structural(c: number, chunk: Buffer, i: number, out: JsonChild[]): void {
+    if (!this.seenStart) {
+      if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) throw this.invalid('does not start with { or [');
+      this.seenStart = true;
+    }
+    const depth = this.#stack.length;
+    const top = this.#stack[depth - 1];
+    const inTarget = depth === this.#target && top !== undefined && top.onPath;
+    const isValueStart = c !== COMMA && c !== COLON && c !== CLOSE_ARRAY && c !== CLOSE_OBJECT;
+    if (inTarget && !this.#value.active && isValueStart && !(top.object && top.expectKey))
+      this.#value.begin(i);
+    switch (c) {
+      case QUOTE:
+        this.#inString = true;
+        if (top?.object && top.expectKey && depth <= this.#target && top.onPath) this.#key.begin(i);
+        break;
+      case OPEN_OBJECT:
+      case OPEN_ARRAY: {
+        const onPath =
+          depth === 0 ||
+          (top !== undefined &&
+            top.onPath &&
+            top.object &&
+            depth <= this.path.length &&
+            this.path[depth - 1] === top.key);
+        this.#stack.push({ object: c === OPEN_OBJECT, expectKey: c === OPEN_OBJECT, key: undefined, onPath });
+        if (onPath && this.#stack.length === this.#target) this.found = true;
+        break;
+      }
+      case CLOSE_OBJECT:
+      case CLOSE_ARRAY:
+      case COMMA:
+        if (inTarget && this.#value.active) {
+          const text = this.#value.take(chunk, i, this.max, this.location);
+          out.push({
+            key: top.object ? top.key : undefined,
+            value: parseChild(text, (why) => this.invalid(why)),
+          });
+        }
+        if (c !== COMMA) this.#stack.pop();
+        else if (top?.object) top.expectKey = true;
+        break;
+      case COLON:
+        if (top) top.expectKey = false;
+        break;
+      default:
+        break;
+    }
+  }
+}
+
 /**
  * Yields the children of the container found by following `path` (object keys) from the top-level
  * value: `[]` → children of the top-level object/array, `['vulnerabilities']` → elements of the array
@@ -89,101 +193,18 @@ export async function* jsonChildren(
   path: readonly string[],
   options: JsonStreamOptions = {},
 ): AsyncGenerator<JsonChild> {
-  const max = options.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES;
-  const location = options.location ?? 'the feed';
-  const target = path.length + 1;
-  const stack: Frame[] = [];
-  const value = new Capture();
-  const key = new Capture();
-  let inString = false;
-  let escape = false;
-  let seenStart = false;
-  let found = false;
-  const invalid = (why: string): AppError =>
-    new AppError('FEED_FORMAT_INVALID', `${location} is not the expected JSON (${why})`, {
-      hint: 'check that the URL or file points at the raw feed, not an HTML page or another format',
-    });
-
+  const scanner = new Scanner(
+    path,
+    options.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES,
+    options.location ?? 'the feed',
+  );
   for await (const raw of stream) {
-    const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
-    const out: JsonChild[] = [];
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i] as number;
-      if (inString) {
-        if (escape) escape = false;
-        else if (c === BACKSLASH) escape = true;
-        else if (c === QUOTE) {
-          inString = false;
-          if (key.active) {
-            const top = stack[stack.length - 1];
-            if (top) top.key = JSON.parse(key.take(chunk, i + 1, max, location)) as string;
-          }
-        }
-        continue;
-      }
-      if (isSpace(c)) continue;
-      if (!seenStart) {
-        if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) throw invalid('does not start with { or [');
-        seenStart = true;
-      }
-      const depth = stack.length;
-      const top = stack[depth - 1];
-      const inTarget = depth === target && top !== undefined && top.onPath;
-      if (
-        inTarget &&
-        !value.active &&
-        c !== COMMA &&
-        c !== COLON &&
-        c !== CLOSE_ARRAY &&
-        c !== CLOSE_OBJECT
-      ) {
-        if (!(top.object && top.expectKey)) value.begin(i);
-      }
-      switch (c) {
-        case QUOTE:
-          inString = true;
-          if (top?.object && top.expectKey && depth <= target && top.onPath) key.begin(i);
-          break;
-        case OPEN_OBJECT:
-        case OPEN_ARRAY: {
-          const onPath =
-            depth === 0 ||
-            (top !== undefined &&
-              top.onPath &&
-              top.object &&
-              depth <= path.length &&
-              path[depth - 1] === top.key);
-          stack.push({ object: c === OPEN_OBJECT, expectKey: c === OPEN_OBJECT, key: undefined, onPath });
-          if (onPath && stack.length === target) found = true;
-          break;
-        }
-        case CLOSE_OBJECT:
-        case CLOSE_ARRAY:
-        case COMMA:
-          if (inTarget && value.active) {
-            const text = value.take(chunk, i, max, location);
-            out.push({ key: top.object ? top.key : undefined, value: parseChild(text, invalid) });
-          }
-          if (c === COMMA) {
-            if (top?.object) top.expectKey = true;
-          } else {
-            stack.pop();
-          }
-          break;
-        case COLON:
-          if (top) top.expectKey = false;
-          break;
-        default:
-          break;
-      }
-    }
-    value.flush(chunk, chunk.length, max, location);
-    key.flush(chunk, chunk.length, max, location);
-    yield* out;
+    yield* scanner.feed(typeof raw === 'string' ? Buffer.from(raw) : raw);
   }
-  if (!seenStart) throw invalid('empty input');
-  if (stack.length > 0 || inString) throw invalid('truncated');
-  if (!found) throw invalid(`no ${path.length === 0 ? 'top-level container' : `"${path.join('.')}"`}`);
+  if (!scanner.seenStart) throw scanner.invalid('empty input');
+  if (!scanner.complete) throw scanner.invalid('truncated');
+  if (!scanner.found)
+    throw scanner.invalid(`no ${path.length === 0 ? 'top-level container' : `"${path.join('.')}"`}`);
 }
 
 function parseChild(text: string, invalid: (why: string) => AppError): unknown {

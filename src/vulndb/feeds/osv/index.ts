@@ -4,7 +4,7 @@
  * member is one record, streamed). Incremental updates use each ecosystem's `modified_id.csv`
  * (https://google.github.io/osv.dev/data/#downloading-recent-changes) and fetch only changed records.
  */
-import { AppError } from '../../../errors.js';
+import { isAppError } from '../../../errors.js';
 import type { FeedItem } from '../../model.js';
 import type { FeedFile, FeedImporter, FeedSource, FeedUrl, IncrementalContext } from '../feed.js';
 import { readJson, readLines } from '../read.js';
@@ -46,11 +46,12 @@ async function* fileItems(file: FeedFile, signal: AbortSignal): AsyncGenerator<F
   try {
     doc = await readJson(file, MAX_RECORD_BYTES, signal);
   } catch (err) {
-    if (!(err instanceof AppError)) throw err;
+    if (!isAppError(err)) throw err;
     yield { kind: 'unknown', location: file.name, code: err.code, message: err.message };
     return;
   }
-  for (const [i, raw] of recordsOf(doc).entries()) {
+  const list: unknown[] = recordsOf(doc);
+  for (const [i, raw] of list.entries()) {
     const { record, unknowns } = parseOsvRecord(raw, i === 0 ? file.name : `${file.name}[${i}]`);
     yield* unknowns;
     if (record !== undefined) yield { kind: 'advisory', record };
