@@ -75,16 +75,14 @@ export function registerImageCommand(program: Command): void {
       });
       progress.stop();
       try {
-        const list = view
-          .list()
-          .map((f) => ({
-            path: f.path,
-            type: f.type,
-            mode: f.mode,
-            size: f.size,
-            layer: f.layerIndex,
-            ...(f.linkTarget !== undefined && { linkTarget: f.linkTarget }),
-          }));
+        const list = view.list().map((f) => ({
+          path: f.path,
+          type: f.type,
+          mode: f.mode,
+          size: f.size,
+          layer: f.layerIndex,
+          ...(f.linkTarget !== undefined && { linkTarget: f.linkTarget }),
+        }));
         printLines(
           flags.json === true,
           list,
@@ -106,10 +104,15 @@ async function withImage(
 ): Promise<void> {
   const opts = resolveOptionsFromFlags(flags);
   const progress = createProgress();
+  let exportStarted = false;
   const img = await openImage(ref, {
     ...opts,
+    // a docker: reference is exported by the daemon first; show that as its own bar
     onProgress: (e) => {
-      if (e.done === 0 || e.total === undefined) return;
+      if (e.phase !== 'export') return;
+      if (!exportStarted) progress.start('exporting from Docker', e.total ?? 0);
+      exportStarted = true;
+      progress.set(e.done);
     },
   });
   try {

@@ -8,10 +8,17 @@ export interface Progress {
   /** Sets the total and the label of the current step. */
   start(label: string, total: number): void;
   add(n: number): void;
+  /** Sets the absolute amount done. */
+  set(done: number): void;
   stop(): void;
 }
 
-const NOOP: Progress = { start: () => undefined, add: () => undefined, stop: () => undefined };
+const NOOP: Progress = {
+  start: () => undefined,
+  add: () => undefined,
+  set: () => undefined,
+  stop: () => undefined,
+};
 
 export function createProgress(
   enabled = process.stderr.isTTY === true && process.env.CI !== 'true',
@@ -42,6 +49,10 @@ export function createProgress(
     },
     add(n) {
       value += n;
+      if (started) bar.update(Math.min(value, total), { done: human(value) });
+    },
+    set(done) {
+      value = done;
       if (started) bar.update(Math.min(value, total), { done: human(value) });
     },
     stop() {
