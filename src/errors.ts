@@ -58,6 +58,18 @@ export const ERROR_CODES = {
   FEED_SIZE_OUT_OF_BOUNDS: { exit: 4, http: 422 },
   FEED_TRUNCATED: { exit: 5, http: 502 },
   FEED_FORMAT_INVALID: { exit: 4, http: 422 },
+
+  // sbom/: SBOM formats (writing and reading)
+  /** A format id no encoder/decoder is registered for (`-o xml`). */
+  SBOM_FORMAT_UNKNOWN: { exit: 2, http: 400 },
+  /** Bytes that are no SBOM format Corral reads. */
+  SBOM_UNRECOGNISED: { exit: 4, http: 422 },
+  /** A recognised format whose document is structurally invalid. */
+  SBOM_INVALID: { exit: 4, http: 422 },
+  /** A known format in a version Corral does not read (SPDX 3, CycloneDX 1.0/1.1, a newer Corral JSON). */
+  SBOM_VERSION_UNSUPPORTED: { exit: 4, http: 422 },
+  /** The output file could not be written. */
+  SBOM_WRITE_FAILED: { exit: 2, http: 500 },
 } as const satisfies Record<string, { exit: number; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -231,22 +231,29 @@ export class VulnDbWriter {
    */
   resolveVulnId(ids: readonly string[]): string {
     const groups = new Set<string>();
+    const known = new Map<string, string>();
     for (const id of ids) {
       const row = this.#st.selAlias.get(id);
-      if (row !== undefined) groups.add(row.vuln_id);
+      if (row === undefined) continue;
+      groups.add(row.vuln_id);
+      known.set(id, row.vuln_id);
     }
     let vulnId: string;
     if (groups.size === 0) vulnId = preferredId(ids) ?? (ids[0] as string);
     else if (groups.size === 1) vulnId = [...groups][0] as string;
-    else {
-      vulnId = preferredId(groups) ?? [...groups].sort()[0]!;
-      for (const other of groups) {
-        if (other === vulnId) continue;
-        this.#st.repointAlias.run(vulnId, this.gen, other);
-        this.#st.repointAdvisory.run(vulnId, this.gen, other);
-      }
+    else vulnId = this.#mergeGroups(groups);
+    // after a merge every known alias already points at vulnId; only new ids need rows
+    for (const id of ids) if (!known.has(id)) this.#st.insAlias.run(id, vulnId, this.gen);
+    return vulnId;
+  }
+
+  #mergeGroups(groups: Set<string>): string {
+    const vulnId = preferredId(groups) ?? [...groups].sort()[0]!;
+    for (const other of groups) {
+      if (other === vulnId) continue;
+      this.#st.repointAlias.run(vulnId, this.gen, other);
+      this.#st.repointAdvisory.run(vulnId, this.gen, other);
     }
-    for (const id of ids) this.#st.insAlias.run(id, vulnId, this.gen);
     return vulnId;
   }
 

@@ -31,7 +31,7 @@ function splits(text: string): Buffer[][] {
 
 describe('json-stream', () => {
   it('yields array elements under a top-level key, whatever the chunking', async () => {
-    const want = JSON.parse(DOC).vulnerabilities as unknown[];
+    const want = (JSON.parse(DOC) as { vulnerabilities: unknown[] }).vulnerabilities;
     for (const chunks of splits(DOC))
       assert.deepEqual(await collect(jsonArrayItems(chunks, 'vulnerabilities')), want);
   });

@@ -22,6 +22,9 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
+/** Byte chunks: a stream, or an in-memory list (tests, small documents). */
+export type JsonInput = AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
+
 export interface JsonChild {
   /** Key of the child when the container is an object; `undefined` for array elements. */
   key: string | undefined;
@@ -189,7 +192,7 @@ class Scanner {
  * for await (const { value } of jsonChildren(stream, ['vulnerabilities'])) handle(value);
  */
 export async function* jsonChildren(
-  stream: AsyncIterable<Buffer | string>,
+  stream: JsonInput,
   path: readonly string[],
   options: JsonStreamOptions = {},
 ): AsyncGenerator<JsonChild> {
@@ -217,7 +220,7 @@ function parseChild(text: string, invalid: (why: string) => AppError): unknown {
 
 /** The elements of the array under the top-level key `key` (NVD `vulnerabilities`, KEV `vulnerabilities`). */
 export function jsonArrayItems(
-  stream: AsyncIterable<Buffer | string>,
+  stream: JsonInput,
   key: string,
   options?: JsonStreamOptions,
 ): AsyncGenerator<unknown> {
@@ -230,7 +233,7 @@ async function* mapValues(children: AsyncGenerator<JsonChild>): AsyncGenerator<u
 
 /** The `[key, value]` pairs of the top-level object (Debian tracker: source package → CVE map). */
 export async function* jsonObjectEntries(
-  stream: AsyncIterable<Buffer | string>,
+  stream: JsonInput,
   options?: JsonStreamOptions,
 ): AsyncGenerator<[string, unknown]> {
   for await (const child of jsonChildren(stream, [], options)) {
