@@ -3,10 +3,14 @@
  * Exit status 1 when a target is missed. `npm run bench -- image-read` runs one.
  */
 import { reportImageRead, runImageReadBench } from './image-read.js';
+import { runSbomBench } from './sbom.js';
 
 type Bench = { id: string; run: () => Promise<boolean> };
 
-const BENCHES: Bench[] = [{ id: 'image-read', run: async () => reportImageRead(await runImageReadBench()) }];
+const BENCHES: Bench[] = [
+  { id: 'image-read', run: async () => reportImageRead(await runImageReadBench()) },
+  { id: 'sbom', run: runSbomBench },
+];
 
 async function loadOptional(): Promise<void> {
   // The vulndb bench lives in its own module; it is optional until that module exists.

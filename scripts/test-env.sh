@@ -56,12 +56,19 @@ declare -A TOOL_PACKAGE=(
   [dockerd]=docker.io [docker]=docker.io [docker-registry]=docker-registry [skopeo]=skopeo
   [umoci]=umoci [debootstrap]=debootstrap [htpasswd]=apache2-utils [openssl]=openssl
   [zstd]=zstd [curl]=curl [flock]=util-linux
+  [rpm]=rpm [rpmbuild]=rpm [db5.3_load]=db5.3-util
+  # catalog fixtures: Go, C, cargo-auditable and jar builds, and real binaries for the binary classifier
+  # (a key starting with / is a file that must exist rather than a command)
+  [go]=golang-go [gcc]=gcc [objcopy]=binutils [readelf]=binutils [jar]=default-jdk-headless [cargo]=cargo
+  [busybox]=busybox-static [/usr/bin/python3.11]=python3.11
+  [/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0]=libpython3.11
 )
 
 ensure_tools() {
   local missing=() tool
   for tool in "${!TOOL_PACKAGE[@]}"; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("${TOOL_PACKAGE[$tool]}")
+    if [[ $tool == /* ]]; then [[ -e $tool ]] && continue; elif command -v "$tool" >/dev/null 2>&1; then continue; fi
+    missing+=("${TOOL_PACKAGE[$tool]}")
   done
   if ((${#missing[@]} == 0)); then return 0; fi
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)

@@ -70,6 +70,10 @@ export const ERROR_CODES = {
   SBOM_VERSION_UNSUPPORTED: { exit: 4, http: 422 },
   /** The output file could not be written. */
   SBOM_WRITE_FAILED: { exit: 2, http: 500 },
+
+  // report/: scan reports
+  /** A report file could not be written (`-o sarif=out/scan.sarif`). */
+  REPORT_WRITE_FAILED: { exit: 2, http: 500 },
 } as const satisfies Record<string, { exit: number; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

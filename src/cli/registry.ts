@@ -4,7 +4,12 @@
 import type { Command } from 'commander';
 import { registerDbCommand } from './commands/db.js';
 import { registerImageCommand } from './commands/image.js';
+import { registerSbomCommand } from './commands/sbom.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerImageCommand,
+  registerDbCommand,
+  registerSbomCommand,
+];

@@ -52,8 +52,8 @@ async function run(cmd: string, args: string[], timeout = DEBOOTSTRAP_TIMEOUT_MS
   }
 }
 
-/** A directory lock (mkdir is atomic) so that concurrent test files build the cache once. */
-async function withLock<T>(lockDir: string, fn: () => Promise<T>): Promise<T> {
+/** A directory lock (mkdir is atomic) so that concurrent test files build a cache once. */
+export async function withLock<T>(lockDir: string, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + DEBOOTSTRAP_TIMEOUT_MS;
   for (;;) {
     try {
@@ -97,14 +97,10 @@ async function buildCache(tarFile: string, mirror: string): Promise<void> {
 }
 
 /**
- * Extracts a minbase Debian bookworm root filesystem into `dir` (created if needed), building the
- * cache first when absent. `CORRAL_DEBIAN_MIRROR` overrides the mirror.
- *
- * @example
- * const { rootfs, tarFile } = await debootstrapRootfs(join(tmp, 'rootfs'));
- * await buildOciLayout(layout, { layers: [{ tarFile }] });
+ * The cached minbase tar (names `./bin`, …; numeric owners), built first when absent. `CORRAL_DEBIAN_MIRROR`
+ * overrides the mirror.
  */
-export async function debootstrapRootfs(dir: string): Promise<DebootstrapResult> {
+export async function debootstrapTar(): Promise<string> {
   const cacheDir = join(testEnvDir(), 'cache');
   const tarFile = join(cacheDir, `${SUITE}-minbase.tar`);
   await mkdir(cacheDir, { recursive: true });
@@ -114,6 +110,19 @@ export async function debootstrapRootfs(dir: string): Promise<DebootstrapResult>
         await buildCache(tarFile, process.env.CORRAL_DEBIAN_MIRROR || DEFAULT_MIRROR);
     });
   }
+  return tarFile;
+}
+
+/**
+ * Extracts a minbase Debian bookworm root filesystem into `dir` (created if needed), building the
+ * cache first when absent. `CORRAL_DEBIAN_MIRROR` overrides the mirror.
+ *
+ * @example
+ * const { rootfs, tarFile } = await debootstrapRootfs(join(tmp, 'rootfs'));
+ * await buildOciLayout(layout, { layers: [{ tarFile }] });
+ */
+export async function debootstrapRootfs(dir: string): Promise<DebootstrapResult> {
+  const tarFile = await debootstrapTar();
   await mkdir(dir, { recursive: true });
   await run('tar', ['-C', dir, '--numeric-owner', '-xpf', tarFile]);
   return { rootfs: dir, tarFile };

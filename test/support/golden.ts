@@ -22,7 +22,9 @@ export async function assertGolden(file: string, actual: string): Promise<void> 
   try {
     expected = await readFile(file, 'utf8');
   } catch (err) {
-    throw new Error(`golden file ${file} is missing: run the test with UPDATE_GOLDEN=1 to create it`, { cause: err });
+    throw new Error(`golden file ${file} is missing: run the test with UPDATE_GOLDEN=1 to create it`, {
+      cause: err,
+    });
   }
   assert.equal(actual, expected, `output differs from ${file} (UPDATE_GOLDEN=1 refreshes it after review)`);
 }
@@ -44,6 +46,8 @@ export function collector(): { out: Writable; text: () => string } {
 export async function render(encode: (out: Writable) => Promise<void>): Promise<string> {
   const c = collector();
   await encode(c.out);
-  await new Promise<void>((resolve, reject) => c.out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    c.out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
   return c.text();
 }

@@ -25,7 +25,10 @@ const DRAFTS: Draft[] = [
     source: { name: 'openssl', version: '3.0.11-1~deb12u2' },
     licenses: ['Apache-2.0'],
     locations: [{ path: '/var/lib/dpkg/status', layerIndex: 0 }],
-    cpes: ['cpe:2.3:a:openssl:openssl:3.0.11:*:*:*:*:*:*:*', 'cpe:2.3:a:openssl:libssl3:3.0.11:*:*:*:*:*:*:*'],
+    cpes: [
+      'cpe:2.3:a:openssl:openssl:3.0.11:*:*:*:*:*:*:*',
+      'cpe:2.3:a:openssl:libssl3:3.0.11:*:*:*:*:*:*:*',
+    ],
     foundBy: 'dpkg-db',
   },
   {
@@ -109,7 +112,10 @@ const DRAFTS: Draft[] = [
 
 /** The sample SBOM (fresh objects on every call). */
 export function sampleSbom(): Sbom {
-  const packages: Package[] = DRAFTS.map((d) => ({ id: idOf(d.purl, d.locations[0]!.path), ...structuredClone(d) }));
+  const packages: Package[] = DRAFTS.map((d) => ({
+    id: idOf(d.purl, d.locations[0]!.path),
+    ...structuredClone(d),
+  }));
   const id = (name: string): string => packages.find((p) => p.name === name)!.id;
   return {
     schemaVersion: SBOM_MODEL_VERSION,
@@ -121,13 +127,39 @@ export function sampleSbom(): Sbom {
       repoDigests: [`registry.example.com/team/app@${digest('manifest')}`],
       platform: 'linux/amd64',
       layers: [
-        { index: 0, digest: digest('blob0'), diffId: digest('diff0'), size: 29_123_456, createdBy: '/bin/sh -c #(nop) ADD file:abc in / ' },
-        { index: 1, digest: digest('blob1'), diffId: digest('diff1'), size: 51_000_000, createdBy: 'RUN apt-get install -y python3-urllib3 openjdk-17-jre-headless # buildkit' },
-        { index: 2, digest: digest('blob2'), diffId: digest('diff2'), size: 1_234_567, createdBy: 'COPY . /app # buildkit' },
+        {
+          index: 0,
+          digest: digest('blob0'),
+          diffId: digest('diff0'),
+          size: 29_123_456,
+          createdBy: '/bin/sh -c #(nop) ADD file:abc in / ',
+        },
+        {
+          index: 1,
+          digest: digest('blob1'),
+          diffId: digest('diff1'),
+          size: 51_000_000,
+          createdBy: 'RUN apt-get install -y python3-urllib3 openjdk-17-jre-headless # buildkit',
+        },
+        {
+          index: 2,
+          digest: digest('blob2'),
+          diffId: digest('diff2'),
+          size: 1_234_567,
+          createdBy: 'COPY . /app # buildkit',
+        },
       ],
-      labels: { 'org.opencontainers.image.source': 'https://example.com/team/app', maintainer: 'team@example.com' },
+      labels: {
+        'org.opencontainers.image.source': 'https://example.com/team/app',
+        maintainer: 'team@example.com',
+      },
     },
-    distro: { id: 'debian', versionId: '12', codename: 'bookworm', prettyName: 'Debian GNU/Linux 12 (bookworm)' },
+    distro: {
+      id: 'debian',
+      versionId: '12',
+      codename: 'bookworm',
+      prettyName: 'Debian GNU/Linux 12 (bookworm)',
+    },
     packages,
     relationships: [
       { from: id('@babel/core'), to: id('type-fest'), type: 'depends-on' },

@@ -18,7 +18,7 @@ const SPDX_SCHEMA = join(ROOT, 'src', 'sbom', 'spdx-json', 'testdata', 'spdx-sch
 /** Errors of a CycloneDX 1.6 JSON text (empty when valid), schema first, then bom-ref integrity. */
 export async function validateCycloneDx(text: string): Promise<string[]> {
   const validator = new Validation.JsonStrictValidator(Spec.Version.v1dot6);
-  const err = await validator.validate(text);
+  const err: unknown = await validator.validate(text);
   if (err !== null) return [JSON.stringify(err)];
   const doc = JSON.parse(text) as {
     metadata?: { component?: { 'bom-ref'?: string } };
@@ -27,7 +27,10 @@ export async function validateCycloneDx(text: string): Promise<string[]> {
   };
   const errors: string[] = [];
   const refs = new Set<string>();
-  for (const r of [doc.metadata?.component?.['bom-ref'], ...(doc.components ?? []).map((c) => c['bom-ref'])]) {
+  for (const r of [
+    doc.metadata?.component?.['bom-ref'],
+    ...(doc.components ?? []).map((c) => c['bom-ref']),
+  ]) {
     if (r === undefined) continue;
     if (refs.has(r)) errors.push(`duplicate bom-ref ${r}`);
     refs.add(r);
@@ -42,7 +45,8 @@ export async function validateCycloneDx(text: string): Promise<string[]> {
     }
   }
   for (const d of doc.dependencies ?? []) {
-    for (const r of [d.ref, ...(d.dependsOn ?? [])]) if (!refs.has(r)) errors.push(`dependency names unknown bom-ref ${r}`);
+    for (const r of [d.ref, ...(d.dependsOn ?? [])])
+      if (!refs.has(r)) errors.push(`dependency names unknown bom-ref ${r}`);
   }
   return errors;
 }
@@ -54,24 +58,36 @@ interface SpdxDoc {
   created?: string;
   documentNamespace?: string;
   creationInfo: { created: string };
-  packages?: Array<{ SPDXID: string; licenseDeclared?: string; licenseConcluded?: string; externalRefs?: Array<{ referenceType: string; referenceLocator: string }> }>;
+  packages?: Array<{
+    SPDXID: string;
+    licenseDeclared?: string;
+    licenseConcluded?: string;
+    externalRefs?: Array<{ referenceType: string; referenceLocator: string }>;
+  }>;
   relationships?: Array<{ spdxElementId: string; relatedSpdxElement: string; relationshipType: string }>;
   hasExtractedLicensingInfos?: Array<{ licenseId: string }>;
 }
 
-function checkLicense(expr: string | undefined, declared: Set<string>, where: string, errors: string[]): void {
+function checkLicense(
+  expr: string | undefined,
+  declared: Set<string>,
+  where: string,
+  errors: string[],
+): void {
   if (expr === undefined || expr === 'NOASSERTION' || expr === 'NONE') return;
   try {
     const walk = (n: parseSpdx.Info): void => {
       if ('license' in n) {
-        if (n.license.startsWith('LicenseRef-') && !declared.has(n.license)) errors.push(`${where}: ${n.license} is not in hasExtractedLicensingInfos`);
+        if (n.license.startsWith('LicenseRef-') && !declared.has(n.license))
+          errors.push(`${where}: ${n.license} is not in hasExtractedLicensingInfos`);
       } else {
         walk(n.left);
         walk(n.right);
       }
     };
     walk(parseSpdx(expr));
-    if (/\b(and|or|with)\b/.test(expr)) errors.push(`${where}: lower-case operator in "${expr}"`);
+    if (/(^|[\s(])(and|or|with)($|[\s)])/.test(expr))
+      errors.push(`${where}: lower-case operator in "${expr}"`);
   } catch (e) {
     errors.push(`${where}: invalid license expression "${expr}": ${(e as Error).message}`);
   }
@@ -79,9 +95,12 @@ function checkLicense(expr: string | undefined, declared: Set<string>, where: st
 
 /** Errors of an SPDX 2.3 JSON text (empty when valid): the official schema plus the spec's prose rules. */
 export function validateSpdx(text: string): string[] {
-  spdxValidator ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SPDX_SCHEMA, 'utf8')) as object);
+  spdxValidator ??= new Ajv({ allErrors: true, strict: false }).compile(
+    JSON.parse(readFileSync(SPDX_SCHEMA, 'utf8')) as object,
+  );
   const doc = JSON.parse(text) as SpdxDoc;
-  if (!spdxValidator(doc)) return (spdxValidator.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
+  if (!spdxValidator(doc))
+    return (spdxValidator.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
   const errors: string[] = [];
   const ids = new Set<string>([doc.SPDXID]);
   for (const p of doc.packages ?? []) {
@@ -89,8 +108,10 @@ export function validateSpdx(text: string): string[] {
     if (ids.has(p.SPDXID)) errors.push(`duplicate SPDXID ${p.SPDXID}`);
     ids.add(p.SPDXID);
   }
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(doc.creationInfo.created)) errors.push(`created "${doc.creationInfo.created}" is not YYYY-MM-DDThh:mm:ssZ`);
-  if (!/^[a-z][a-z0-9+.-]*:[^#\s]+$/i.test(doc.documentNamespace ?? '')) errors.push(`documentNamespace "${doc.documentNamespace}" is not an absolute URI without '#'`);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(doc.creationInfo.created))
+    errors.push(`created "${doc.creationInfo.created}" is not YYYY-MM-DDThh:mm:ssZ`);
+  if (!/^[a-z][a-z0-9+.-]*:[^#\s]+$/i.test(doc.documentNamespace ?? ''))
+    errors.push(`documentNamespace "${doc.documentNamespace}" is not an absolute URI without '#'`);
   const declared = new Set((doc.hasExtractedLicensingInfos ?? []).map((e) => e.licenseId));
   for (const p of doc.packages ?? []) {
     checkLicense(p.licenseDeclared, declared, p.SPDXID, errors);
@@ -105,8 +126,14 @@ export function validateSpdx(text: string): string[] {
     }
   }
   for (const r of doc.relationships ?? []) {
-    for (const id of [r.spdxElementId, r.relatedSpdxElement]) if (!ids.has(id)) errors.push(`relationship names unknown ${id}`);
+    for (const id of [r.spdxElementId, r.relatedSpdxElement])
+      if (!ids.has(id)) errors.push(`relationship names unknown ${id}`);
   }
-  if (!(doc.relationships ?? []).some((r) => r.spdxElementId === doc.SPDXID && r.relationshipType === 'DESCRIBES')) errors.push('no DESCRIBES relationship');
+  if (
+    !(doc.relationships ?? []).some(
+      (r) => r.spdxElementId === doc.SPDXID && r.relationshipType === 'DESCRIBES',
+    )
+  )
+    errors.push('no DESCRIBES relationship');
   return errors;
 }

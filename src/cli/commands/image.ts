@@ -3,12 +3,12 @@
  */
 import type { Command } from 'commander';
 import { AppError } from '../../errors.js';
-import { openImage, squashImage } from '../../image/index.js';
+import { squashImage } from '../../image/index.js';
 import { inspectImage, listLayerFiles, type ImageSummary } from '../../image/inspect.js';
-import type { Image, ResolveOptions } from '../../image/types.js';
-import { addImageOptions, resolveOptionsFromFlags, type ImageFlags } from '../image-options.js';
+import { addImageOptions, type ImageFlags } from '../image-options.js';
 import { createOutput, paint } from '../ui/output.js';
-import { createProgress, human, type Progress } from '../ui/progress.js';
+import { human } from '../ui/progress.js';
+import { withImage } from '../with-image.js';
 
 interface InspectFlags extends ImageFlags {
   json?: boolean;
@@ -95,34 +95,6 @@ export function registerImageCommand(program: Command): void {
       }
     });
   });
-}
-
-async function withImage(
-  ref: string,
-  flags: ImageFlags,
-  fn: (img: Image, opts: ResolveOptions, p: Progress) => Promise<void>,
-): Promise<void> {
-  const opts = resolveOptionsFromFlags(flags);
-  const progress = createProgress();
-  let exportStarted = false;
-  const img = await openImage(ref, {
-    ...opts,
-    // a docker: reference is exported by the daemon first; show that as its own bar
-    onProgress: (e) => {
-      if (e.phase !== 'export') return;
-      if (!exportStarted) progress.start('exporting from Docker', e.total ?? 0);
-      exportStarted = true;
-      progress.set(e.done);
-    },
-  });
-  try {
-    const total = img.layers.reduce((s, l) => s + Math.max(l.size, 0), 0);
-    progress.start('reading layers', total);
-    await fn(img, opts, progress);
-  } finally {
-    progress.stop();
-    await img.close();
-  }
 }
 
 function printLines<T>(json: boolean, items: T[], line: (t: T) => string): void {

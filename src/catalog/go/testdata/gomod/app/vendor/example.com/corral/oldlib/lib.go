@@ -1,0 +1,3 @@
+package oldlib
+
+func Answer() int { return 42 }

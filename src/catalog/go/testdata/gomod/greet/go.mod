@@ -1,0 +1,3 @@
+module example.com/corral/greet
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/corral/newlib
+
+go 1.19

@@ -1,0 +1,42 @@
+/**
+ * Reads a wanted file as UTF-8 text under a per-format size cap (CONVENTIONS.md §2.5: check the size
+ * before reading). Oversized or unreadable files become Unknowns, never exceptions.
+ */
+import { describeError, isAppError } from '../../errors.js';
+import type { FileRef } from '../../image/file-view.js';
+import type { Unknown } from '../model.js';
+
+export type ReadResult = { ok: true; text: string } | { ok: false; unknown: Unknown };
+
+const BOM = '\uFEFF';
+
+/**
+ * @param tooLargeCode the Unknown code for a file above `maxBytes`, e.g. `CATALOG_NPM_LOCK_TOO_LARGE`
+ * @example const r = await readCapped(file, 64 * MiB, 'CATALOG_NPM_LOCK_TOO_LARGE');
+ * if (!r.ok) return { packages: [], relationships: [], unknowns: [r.unknown] };
+ */
+export async function readCapped(file: FileRef, maxBytes: number, tooLargeCode: string): Promise<ReadResult> {
+  if (file.size > maxBytes) {
+    return {
+      ok: false,
+      unknown: {
+        path: file.path,
+        code: tooLargeCode,
+        message: `${file.path} is ${file.size} bytes, above the ${maxBytes}-byte limit for this format; not read`,
+      },
+    };
+  }
+  try {
+    const text = (await file.read()).toString('utf8');
+    return { ok: true, text: text.startsWith(BOM) ? text.slice(BOM.length) : text };
+  } catch (err) {
+    return {
+      ok: false,
+      unknown: {
+        path: file.path,
+        code: isAppError(err) ? err.code : 'CATALOG_FILE_UNREADABLE',
+        message: `cannot read ${file.path}: ${describeError(err)}`,
+      },
+    };
+  }
+}

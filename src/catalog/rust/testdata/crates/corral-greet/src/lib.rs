@@ -1,0 +1,3 @@
+pub fn greeting() -> String {
+    format!("hello {}", corral_util::name())
+}

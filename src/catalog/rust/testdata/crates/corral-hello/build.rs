@@ -1,0 +1,3 @@
+fn main() {
+    println!("cargo:rustc-env=CORRAL_BUILD_NOTE={}", corral_buildhelp::note());
+}

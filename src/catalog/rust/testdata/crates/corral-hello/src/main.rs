@@ -1,0 +1,3 @@
+fn main() {
+    println!("{} {}", corral_greet::greeting(), env!("CORRAL_BUILD_NOTE"));
+}
