@@ -6,14 +6,24 @@
  * ref. https://github.github.com/gfm/#backslash-escapes
  */
 
-/** Inline text: ASCII punctuation that Markdown interprets is backslash-escaped; `<`/`>`/`&` become entities. */
+/**
+ * Inline text (table cells, link labels): the punctuation that opens emphasis, code, links, tables or
+ * strikethrough is backslash-escaped, `<`/`>`/`&` become entities, newlines become spaces.
+ */
 export function mdText(text: string): string {
   return text
     .replace(/\r?\n/g, ' ')
-    .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`)
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');
+}
+
+/** Text that starts a line of its own: {@link mdText}, plus an escaped heading, list or setext marker. */
+export function mdParagraph(text: string): string {
+  return mdText(text)
+    .replace(/^(\s*)([#+=-])/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
 }
 
 /** A table cell: {@link mdText}, an em dash for empty cells. */

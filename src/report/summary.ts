@@ -73,10 +73,12 @@ function noteSuffix(f: Finding): string {
   return f.note !== undefined && f.note !== '' ? ` (${f.note})` : '';
 }
 
-/** `75.2%` for an EPSS probability of 0.752; empty when there is none. */
+/** `75.2%` for an EPSS probability of 0.752, `0.04%` for 0.00043; empty when there is none. */
 export function epssPercent(f: Finding): string {
   const e = f.vulnerability.epss;
-  return e === undefined ? '' : `${(e.score * 100).toFixed(1)}%`;
+  if (e === undefined) return '';
+  const pct = e.score * 100;
+  return `${pct.toFixed(pct < 1 ? 2 : 1)}%`;
 }
 
 /**

@@ -209,16 +209,20 @@ function parseComparators(
     .filter((k) => k !== '')
     .sort((a, b) => b.length - a.length)
     .map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const token = new RegExp(`^[\\s,]*(${spellings.join('|')})?\\s*([^\\s,]+)`);
+  const token = new RegExp(`^\\s*(${spellings.join('|')})?\\s*(\\S+)`);
   const out: Comparator[] = [];
-  let rest = text;
-  while (rest.replace(/[\s,]+/g, '') !== '') {
-    const m = token.exec(rest);
-    const op = operators[m?.[1] ?? ''];
-    const bound = m?.[2] === undefined ? undefined : scheme.parse(m[2]);
-    if (m === null || op === undefined || bound === undefined) return undefined;
-    out.push({ op, bound });
-    rest = rest.slice(m[0].length);
+  // Comma-separated clauses, each one or more whitespace-separated comparators; no empty clause.
+  for (const clause of text.split(',')) {
+    let rest = clause;
+    if (rest.trim() === '') return undefined;
+    while (rest.trim() !== '') {
+      const m = token.exec(rest);
+      const op = operators[m?.[1] ?? ''];
+      const bound = m?.[2] === undefined ? undefined : scheme.parse(m[2]);
+      if (m === null || op === undefined || bound === undefined) return undefined;
+      out.push({ op, bound });
+      rest = rest.slice(m[0].length);
+    }
   }
-  return out.length > 0 ? out : undefined;
+  return out;
 }

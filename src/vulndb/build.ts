@@ -129,6 +129,7 @@ export async function buildDb<T>(
     options.onPhase?.('write');
     const result = await fn({ writer, db, scratchDir });
     if (options.commit !== false) writer.finish();
+    else writer.complete();
     db.pragma('optimize');
     db.close();
     db = undefined;

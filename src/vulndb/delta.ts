@@ -27,14 +27,19 @@ const ADVISORY_COLUMNS = [
   'aliases',
   'refs',
   'cwes',
+  'severities',
   'hash',
   'gen',
 ];
-const SEVERITY_COLUMNS = ['source', 'type', 'vector', 'score', 'level'];
+/** Affected columns copied verbatim (all but the local `advisory` pk). */
 const AFFECTED_COLUMNS = [
   'ecosystem',
-  'distro_release',
   'package',
+  'distro_release',
+  'seq',
+  'vuln_id',
+  'source',
+  'advisory_id',
   'ranges',
   'versions',
   'fix_state',
@@ -63,17 +68,14 @@ export async function writeDeltaRows(db: Db, since: number, path: string): Promi
     for (const r of db.prepare(`SELECT * FROM ${table} WHERE gen > ?`).iterate(since))
       await write({ t: table, row: r });
   }
-  const severities = db.prepare(
-    `SELECT ${SEVERITY_COLUMNS.join(', ')} FROM severity WHERE advisory = ? ORDER BY rowid`,
-  );
   const affected = db.prepare(
-    `SELECT ${AFFECTED_COLUMNS.join(', ')} FROM affected WHERE advisory = ? ORDER BY rowid`,
+    `SELECT ${AFFECTED_COLUMNS.join(', ')} FROM affected WHERE advisory = ? ORDER BY seq`,
   );
   for (const raw of db
     .prepare(`SELECT pk, ${ADVISORY_COLUMNS.join(', ')} FROM advisory WHERE gen > ? ORDER BY pk`)
     .iterate(since)) {
     const { pk, ...row } = raw as Row & { pk: number };
-    await write({ t: 'advisory', row, severity: severities.all(pk), affected: affected.all(pk) });
+    await write({ t: 'advisory', row, affected: affected.all(pk) });
   }
   out.end();
   await once(out, 'finish');
@@ -90,12 +92,8 @@ function prepareApply(db: Db) {
       'SELECT pk FROM advisory WHERE source = ? AND id = ?',
     ),
     delAdvisory: db.prepare('DELETE FROM advisory WHERE pk = ?'),
-    delChildren: [
-      db.prepare('DELETE FROM severity WHERE advisory = ?'),
-      db.prepare('DELETE FROM affected WHERE advisory = ?'),
-    ],
+    delAffected: db.prepare('DELETE FROM affected WHERE advisory = ?'),
     insAdvisory: insert('advisory', ADVISORY_COLUMNS),
-    insSeverity: insert('severity', ['advisory', ...SEVERITY_COLUMNS]),
     insAffected: insert('affected', ['advisory', ...AFFECTED_COLUMNS]),
     tombstone: db.prepare(
       'INSERT OR REPLACE INTO tombstone (kind, source, id, gen) VALUES (@kind, @source, @id, @gen)',
@@ -112,7 +110,7 @@ type Apply = ReturnType<typeof prepareApply>;
 function removeAdvisory(st: Apply, source: string, id: string): number | undefined {
   const pk = st.selAdvisory.get(source, id)?.pk;
   if (pk === undefined) return undefined;
-  for (const d of st.delChildren) d.run(pk);
+  st.delAffected.run(pk);
   st.delAdvisory.run(pk);
   return pk;
 }
@@ -131,7 +129,6 @@ function applyLine(db: Db, st: Apply, line: Row): void {
       const row = line.row as Row & { source: string; id: string };
       removeAdvisory(st, row.source, row.id);
       const pk = Number(st.insAdvisory.run(row).lastInsertRowid);
-      for (const s of line.severity as Row[]) st.insSeverity.run({ advisory: pk, ...s });
       for (const f of line.affected as Row[]) st.insAffected.run({ advisory: pk, ...f });
       db.prepare("DELETE FROM tombstone WHERE kind = 'advisory' AND source = ? AND id = ?").run(
         row.source,

@@ -11,6 +11,7 @@ import { importPath } from './import.js';
 import type { AdvisoryRecord, FeedItem } from './model.js';
 import { openVulnStore } from './store.js';
 import { openForWrite } from './db.js';
+import { CURRENT_SCHEMA } from './migrations/index.js';
 
 const RECORDS = fileURLToPath(new URL('./feeds/osv/testdata/records', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'corral-store-'));
@@ -175,14 +176,17 @@ describe('vulndb writer + store', () => {
     const path = join(tmp, 'new.db');
     openForWrite(path).close();
     const raw = new Database(path);
-    raw.prepare("UPDATE meta SET value = '1.1.0' WHERE key = 'schema_version'").run();
+    const { model, revision, addition } = CURRENT_SCHEMA;
+    raw.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(`${model}.${revision + 1}.0`);
     raw.close();
     assert.throws(
       () => openVulnStore(path),
       (e) => isAppError(e, 'VULNDB_SCHEMA_TOO_NEW'),
     );
     const raw2 = new Database(path);
-    raw2.prepare("UPDATE meta SET value = '1.0.7' WHERE key = 'schema_version'").run();
+    raw2
+      .prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'")
+      .run(`${model}.${revision}.${addition + 7}`);
     raw2.close();
     openVulnStore(path).close(); // a newer addition is readable…
     assert.throws(

@@ -99,42 +99,55 @@ export interface DbMetadata {
 /** Preference when several sources describe the same vulnerability (richest text first). */
 const TEXT_PREFERENCE: readonly string[] = ['osv', 'nvd', 'debian', 'alpine'];
 
-interface AffectedDbRow {
-  rid: number;
-  vuln_id: string;
-  id: string;
-  source: FeedSourceId;
-  ecosystem: string;
-  distro_release: string;
-  package: string;
-  ranges: string;
-  versions: string;
-  fix_state: FixState;
-  fixed_in: string | null;
-  severity: string | null;
-  cpe: string | null;
-  note: string | null;
-}
+/**
+ * A lookup row as `.raw()` returns it (arrays are cheaper than objects): the columns of
+ * {@link AFFECTED_SELECT} in order.
+ */
+type AffectedDbRow = [
+  vulnId: string,
+  advisoryId: string,
+  source: FeedSourceId,
+  ecosystem: string,
+  distroRelease: string,
+  pkg: string,
+  seq: number,
+  ranges: string,
+  versions: string,
+  fixState: FixState,
+  fixedIn: string | null,
+  severity: string | null,
+  cpe: string | null,
+  note: string | null,
+];
 
-const AFFECTED_SELECT = `SELECT f.rowid AS rid, a.vuln_id, a.id, a.source, f.ecosystem, f.distro_release, f.package, f.ranges, f.versions,
-  f.fix_state, f.fixed_in, f.severity, f.cpe, f.note
-  FROM affected f JOIN advisory a ON a.pk = f.advisory`;
+/**
+ * One range scan of the clustered `affected` key, no join: the row carries its advisory's group,
+ * source and id.
+ */
+const AFFECTED_SELECT = `SELECT vuln_id, advisory_id, source, ecosystem, distro_release, package, seq, ranges, versions,
+  fix_state, fixed_in, severity, cpe, note FROM affected`;
+
+const EMPTY_JSON_LIST = '[]';
+
+function parseList<T>(text: string): T[] {
+  return text === EMPTY_JSON_LIST ? [] : (JSON.parse(text) as T[]);
+}
 
 function toAffected(r: AffectedDbRow): AffectedRow {
   return {
-    vulnId: r.vuln_id,
-    advisoryId: r.id,
-    source: r.source,
-    ecosystem: r.ecosystem,
-    distroRelease: r.distro_release === '' ? undefined : r.distro_release,
-    package: r.package,
-    ranges: JSON.parse(r.ranges) as AffectedRange[],
-    versions: JSON.parse(r.versions) as string[],
-    fixState: r.fix_state,
-    fixedIn: r.fixed_in ?? undefined,
-    severity: r.severity === null ? undefined : (JSON.parse(r.severity) as SeverityRating),
-    cpe: r.cpe ?? undefined,
-    note: r.note ?? undefined,
+    vulnId: r[0],
+    advisoryId: r[1],
+    source: r[2],
+    ecosystem: r[3],
+    distroRelease: r[4] === '' ? undefined : r[4],
+    package: r[5],
+    ranges: parseList<AffectedRange>(r[7]),
+    versions: parseList<string>(r[8]),
+    fixState: r[9],
+    fixedIn: r[10] ?? undefined,
+    severity: r[11] === null ? undefined : (JSON.parse(r[11]) as SeverityRating),
+    cpe: r[12] ?? undefined,
+    note: r[13] ?? undefined,
   };
 }
 
@@ -142,14 +155,16 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** SQLite's order for nullable text (`ORDER BY` puts NULL first). */
+function cmpNullable(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  return cmp(a, b);
+}
+
 function compareRows(a: AffectedDbRow, b: AffectedDbRow): number {
-  return (
-    cmp(a.vuln_id, b.vuln_id) ||
-    cmp(a.source, b.source) ||
-    cmp(a.id, b.id) ||
-    cmp(a.distro_release, b.distro_release) ||
-    a.rid - b.rid
-  );
+  return cmp(a[0], b[0]) || cmp(a[2], b[2]) || cmp(a[1], b[1]) || cmp(a[4], b[4]) || a[6] - b[6];
 }
 
 function opt(v: string | null): string | undefined {
@@ -165,12 +180,15 @@ export class VulnStore {
   /** Wraps an open DB handle (tests, the writer's own DB); see {@link openVulnStore}. */
   constructor(db: Db) {
     this.#db = db;
-    this.#byPackage = db.prepare<[string, string], AffectedDbRow>(
-      `${AFFECTED_SELECT} WHERE f.ecosystem = ? AND f.package = ?`,
-    );
-    this.#byPackageRelease = db.prepare<[string, string, string], AffectedDbRow>(
-      `${AFFECTED_SELECT} WHERE f.ecosystem = ? AND f.package = ? AND f.distro_release = ?`,
-    );
+    this.#byPackage = db
+      .prepare<[string, string], AffectedDbRow>(`${AFFECTED_SELECT} WHERE ecosystem = ? AND package = ?`)
+      .raw();
+    this.#byPackageRelease = db
+      .prepare<
+        [string, string, string],
+        AffectedDbRow
+      >(`${AFFECTED_SELECT} WHERE ecosystem = ? AND package = ? AND distro_release = ?`)
+      .raw();
     this.#alias = db.prepare<[string], { vuln_id: string }>('SELECT vuln_id FROM alias WHERE alias = ?');
   }
 
@@ -188,8 +206,10 @@ export class VulnStore {
         ? this.#byPackage.all(ecosystem, pkg)
         : this.#byPackageRelease.all(ecosystem, pkg, distroRelease.toLowerCase());
     // Sorted here rather than in SQL (no temp B-tree per lookup). The order depends on content only, and
-    // on insertion order within one advisory, so a DB patched by a delta sorts like the original.
-    return rows.sort(compareRows).map(toAffected);
+    // on the entry's position within its advisory (`seq`), so a DB patched by a delta sorts like the
+    // original.
+    if (rows.length > 1) rows.sort(compareRows);
+    return rows.map(toAffected);
   }
 
   /** The group id for any id or alias (`GHSA-…` → `CVE-…`), or undefined. */
@@ -264,26 +284,25 @@ export class VulnStore {
     }));
   }
 
+  /** Record-level ratings of every advisory of the group, ordered by source, type, vector. */
   #severities(vulnId: string): SeverityRating[] {
-    const rows = this.#db
-      .prepare(
-        `SELECT s.source, s.type, s.vector, s.score, s.level FROM severity s JOIN advisory a ON a.pk = s.advisory
-         WHERE a.vuln_id = ? ORDER BY s.source, s.type, s.vector`,
+    const lists = this.#db
+      .prepare<[string], string>('SELECT severities FROM advisory WHERE vuln_id = ?')
+      .pluck()
+      .all(vulnId);
+    return lists
+      .flatMap((text) => parseList<SeverityRating>(text))
+      .sort(
+        (a, b) =>
+          cmp(a.source, b.source) || cmpNullable(a.type, b.type) || cmpNullable(a.vector, b.vector),
       )
-      .all(vulnId) as {
-      source: string;
-      type: string | null;
-      vector: string | null;
-      score: number | null;
-      level: SeverityRating['level'];
-    }[];
-    return rows.map((r) => ({
-      source: r.source,
-      level: r.level,
-      ...(r.type === null ? {} : { type: r.type }),
-      ...(r.vector === null ? {} : { vector: r.vector }),
-      ...(r.score === null ? {} : { score: r.score }),
-    }));
+      .map((r) => ({
+        source: r.source,
+        level: r.level,
+        ...(r.type === undefined ? {} : { type: r.type }),
+        ...(r.vector === undefined ? {} : { vector: r.vector }),
+        ...(r.score === undefined ? {} : { score: r.score }),
+      }));
   }
 
   kev(cve: string): KevRecord | undefined {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildOciLayout, runTool } from '../helpers/build-image.js';
+import { requireTools } from '../helpers/catalog-files.js';
 import { debianLayers, type LayerStep } from '../helpers/debian-layers.js';
 import type { SkipContext } from '../helpers/env.js';
 import { dpkgDb } from '../../src/catalog/dpkg/index.js';
@@ -84,6 +85,7 @@ const nameVersionArch = (row: string) => row.split(' ').slice(0, 3).join(' ');
 describe('dpkg catalog of a real Debian bookworm image (debootstrap + apt-get install + dpkg --purge)', () => {
   it('equals dpkg-query on the final rootfs, with the layer that introduced each package', async (t) => {
     if (!requireRoot(t)) return;
+    if (!(await requireTools(t, ['debootstrap', 'chroot', 'mknod', 'dpkg-query', 'umoci', 'tar']))) return;
     let started = performance.now();
     const { baseTar, layerTars } = await debianLayers(STEPS);
     t.diagnostic(`layers ready in ${Math.round(performance.now() - started)} ms`);

@@ -149,7 +149,7 @@ export class ApkDbReader {
 
   /** Handles one line; returns false once the record cap is reached (stop reading). */
   line(line: TextLine): boolean {
-    if (line.unterminated) {
+    if (line.unterminated && !isBlank(line.text)) {
       this.#unknowns.add(
         'CATALOG_APK_DB_TRUNCATED',
         `${this.#path} ends in the middle of line ${line.number} (no final newline): the file looks truncated; that line is ignored`,

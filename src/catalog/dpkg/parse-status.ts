@@ -213,7 +213,7 @@ function* readStanzas(text: string, path: string, unknowns: UnknownList<DpkgUnkn
   const reader = new StanzaReader(path, unknowns);
   let count = 0;
   for (const line of splitLines(text, MAX_LINE_CHARS)) {
-    if (line.unterminated) {
+    if (line.unterminated && !isBlank(line.text)) {
       unknowns.add(
         'CATALOG_DPKG_STATUS_TRUNCATED',
         `${path} ends in the middle of line ${line.number} (no final newline): the file looks truncated; that line is ignored`,

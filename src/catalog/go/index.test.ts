@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { catalogLayers, requireTools } from '../../../test/helpers/catalog-files.js';
+import { catalogLayers, requireTools, run } from '../../../test/helpers/catalog-files.js';
 import { findSection, parseElf } from '../elf/index.js';
 import { goModuleBinary } from './index.js';
 import { buildGoModuleBinary, buildLegacyGoBinary } from './testdata/build-fixtures.js';
@@ -78,7 +78,7 @@ describe('go-module-binary on a real image', () => {
       '/usr/local/bin/app pkg:golang/example.com/corral/app@(devel)',
       '/usr/local/bin/app pkg:golang/example.com/corral/greet@v1.2.3',
       '/usr/local/bin/app pkg:golang/example.com/corral/newlib@v1.1.0',
-      `/usr/local/bin/app pkg:golang/stdlib@${(await goToolchainVersion()).slice(2)}`,
+      `/usr/local/bin/app pkg:golang/stdlib@${(await run('go', ['env', 'GOVERSION'])).trim().slice(2)}`,
     ]);
     const greet = sbom.packages.find((p) => p.name === 'example.com/corral/greet')!;
     assert.equal(greet.properties?.['corral:go:replace'], '../greet');
@@ -94,8 +94,3 @@ describe('go-module-binary on a real image', () => {
     ]);
   });
 });
-
-async function goToolchainVersion(): Promise<string> {
-  const { run } = await import('../../../test/helpers/catalog-files.js');
-  return (await run('go', ['env', 'GOVERSION'])).trim();
-}

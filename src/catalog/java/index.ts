@@ -29,9 +29,9 @@ function unknownFor(
   return { path: file.path, code: p.code, message: `${where}: ${p.message}` };
 }
 
-/** Java archives nest by file name: the last `!/` segment, or the outer file's own name. */
-const fileNameOf = (file: FileRef, innerPath: string): string =>
-  innerPath === '' ? file.path : innerPath.slice(innerPath.lastIndexOf('!/') + 1);
+/** The archive's own path: the outer file, or its inner path (file names are taken from the last segment). */
+const archivePathOf = (file: FileRef, innerPath: string): string =>
+  innerPath === '' ? file.path : innerPath;
 
 /**
  * Catalogs one archive; exported with its limits for tests.
@@ -59,7 +59,7 @@ export async function catalogJavaArchive(
     seen.add(key);
   };
   for (const ev of walk.archives) {
-    const { identities, problems } = archiveIdentities(ev, fileNameOf(file, ev.innerPath));
+    const { identities, problems } = archiveIdentities(ev, archivePathOf(file, ev.innerPath));
     for (const p of problems) result.unknowns.push(unknownFor(file, p));
     for (const id of identities) add(javaPackage(id, file.path, ev.innerPath));
   }

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FileSpec } from '../../../test/helpers/build-image.js';
 import { catalogLayers } from '../../../test/helpers/catalog-files.js';
 import { emptyCatalogContext, oversizedFileRef } from '../../../test/helpers/file-refs.js';
-import { dpkgDb } from '../dpkg/index.js';
+import { CATALOGERS } from '../registry.js';
 import { MAX_METADATA_BYTES, pythonInstalled } from './index.js';
 
 const testdata = join(import.meta.dirname, 'testdata');
@@ -123,6 +123,10 @@ async function debianPythonLayer(): Promise<FileSpec[]> {
 
 describe('python packages installed by dpkg', () => {
   it('are folded into their Debian package, keeping the upstream purl; pip-installed ones stay', async () => {
+    assert.ok(
+      CATALOGERS.some((c) => c.id === 'dpkg-db'),
+      'the dpkg cataloger is registered',
+    );
     const pip = '/usr/local/lib/python3.11/dist-packages/urllib3-2.7.0.dist-info/METADATA';
     const sbom = await catalogLayers(
       work,
@@ -130,7 +134,7 @@ describe('python packages installed by dpkg', () => {
         { files: await debianPythonLayer() },
         { files: [{ path: pip, content: await fixture('site-packages/urllib3-2.7.0.dist-info/METADATA') }] },
       ],
-      [dpkgDb, pythonInstalled],
+      CATALOGERS,
     );
     assert.deepEqual(sbom.unknowns, []);
     assert.deepEqual(

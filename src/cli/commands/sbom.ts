@@ -17,7 +17,7 @@ import { createOutput, useColor } from '../ui/output.js';
 import { withImage } from '../with-image.js';
 
 interface SbomFlags extends ImageFlags {
-  output: string[];
+  output?: string[];
   file?: string;
   layers?: boolean;
 }
@@ -31,7 +31,7 @@ export interface OutputPlan {
 const DEFAULT_FORMAT = 'table';
 const MAX_WARNINGS = 20;
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /**
  * Turns `-o` values (`FORMAT` or `FORMAT=FILE`) and `--file` into outputs: `--file` names the one output
@@ -135,7 +135,6 @@ export function registerSbomCommand(program: Command): void {
         '-o, --output <format[=file]>',
         `output format (${formats}); FORMAT=FILE writes a file; repeatable`,
         collect,
-        [],
       )
       .option('--file <path>', 'write the output given without =FILE to this file instead of stdout')
       .option(
@@ -143,7 +142,7 @@ export function registerSbomCommand(program: Command): void {
         'table: group packages by the layer that introduced them, with its created_by line',
       ),
   ).action(async (ref: string, flags: SbomFlags) => {
-    const plans = planOutputs(flags.output, flags.file);
+    const plans = planOutputs(flags.output ?? [], flags.file);
     await checkWritable(plans);
     await withImage(ref, flags, async (img, opts, progress) => {
       const sbom = await catalogImage(img, { limits: opts.limits, onLayerBytes: (_l, n) => progress.add(n) });

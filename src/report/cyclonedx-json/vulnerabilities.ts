@@ -89,7 +89,7 @@ export function isoDateTime(s: string | undefined): string | undefined {
 
 function properties(f: Finding): Array<{ name: string; value: string }> {
   const v = f.vulnerability;
-  const out = [
+  const out: Array<{ name: string; value: string }> = [
     { name: 'corral:finding:severity', value: f.severity },
     { name: 'corral:finding:fixState', value: f.fixState },
   ];

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../../match/model.js';
 import { advisorySource } from '../advisory-links.js';
-import { mdCell, mdLink, mdTable, mdText } from '../markdown-escape.js';
+import { mdCell, mdLink, mdParagraph, mdTable, mdText } from '../markdown-escape.js';
 import { epssPercent, fixLabel, solutionText } from '../summary.js';
 
 const MAX_REFERENCES = 10;
@@ -36,7 +36,7 @@ function markdown(id: string, findings: readonly Finding[]): string {
   const refs = v.references.slice(0, MAX_REFERENCES).map((r) => `- ${mdLink(r.url, r.url)}`);
   return [
     `**${mdLink(id, advisorySource(id).url)}**${aliases.length > 0 ? ` (also ${aliases.join(', ')})` : ''}`,
-    ...(v.summary !== undefined ? ['', mdText(v.summary)] : []),
+    ...(v.summary !== undefined ? ['', mdParagraph(v.summary)] : []),
     '',
     ...mdTable(['Package', 'Installed', 'Fixed in', 'Severity', 'Layer'], rows),
     '',

@@ -7,16 +7,19 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { paint, type Colour } from '../../cli/ui/output.js';
-import type { Finding, NotComparable, ScanResult } from '../../match/model.js';
+import type { Package } from '../../catalog/model.js';
+import type { Finding, FindingLayer, NotComparable, ScanResult } from '../../match/model.js';
 import type { SeverityLevel } from '../../vulndb/model.js';
 import { findingsByPackage, type PackageFindings } from '../order.js';
 import type { ReportWriter } from '../report.js';
 import { countFindings, epssPercent, fixLabel, imageLabel, summaryLine } from '../summary.js';
 
 const GAP = '  ';
-const PACKAGE_INDENT = '  ';
-const ROW_INDENT = '    ';
+const LAYER_INDENT = '  ';
+const PACKAGE_INDENT = '    ';
+const ROW_INDENT = '      ';
 const MAX_CREATED_BY = 72;
+const SHORT_DIGEST_HEX = 12;
 const HEADER = ['ID', 'SEVERITY', 'FIX', 'KEV', 'EPSS'];
 
 const SEVERITY_COLOUR: Record<SeverityLevel, Colour[]> = {
@@ -50,12 +53,15 @@ function shorten(text: string, max: number): string {
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
-function packageHeading(g: PackageFindings, color: boolean): string {
-  const p = g.package;
-  const layer = g.findings[0]?.introducedInLayer;
-  const where = layer === undefined ? 'layer unknown' : `layer ${layer.index}`;
-  const createdBy = layer?.createdBy !== undefined ? ` · ${shorten(layer.createdBy, MAX_CREATED_BY)}` : '';
-  return `${PACKAGE_INDENT}${paint(color, 'bold', `${p.name} ${p.version}`)} (${p.type}) · ${where}${createdBy}`;
+function packageHeading(p: Package, color: boolean): string {
+  return `${PACKAGE_INDENT}${paint(color, 'bold', `${p.name} ${p.version}`)} (${p.type})`;
+}
+
+function layerHeading(layer: FindingLayer | undefined): string {
+  if (layer === undefined) return 'layer unknown';
+  const digest = layer.digest.replace(/^sha256:/, '').slice(0, SHORT_DIGEST_HEX);
+  const createdBy = layer.createdBy !== undefined ? `  ${shorten(layer.createdBy, MAX_CREATED_BY)}` : '';
+  return `layer ${layer.index}  ${digest}${createdBy}`;
 }
 
 /** A row padded to `widths`; the severity cell is coloured after padding so ANSI codes do not skew it. */
@@ -67,20 +73,27 @@ function formatRow(cells: readonly string[], widths: readonly number[], severity
   return `${ROW_INDENT}${padded.join(GAP)}`.trimEnd();
 }
 
+/** One section: a heading per layer, under it each package and its findings. */
+function sectionLines(section: Section, groups: readonly PackageFindings[], widths: readonly number[], color: boolean): string[] {
+  const lines = ['', paint(color, 'bold', section), formatRow(HEADER, widths, undefined, false)];
+  let layer: number | undefined = -1;
+  for (const g of groups) {
+    const l = g.findings[0]!.introducedInLayer;
+    if (l?.index !== layer) lines.push(`${LAYER_INDENT}${paint(color, 'gray', layerHeading(l))}`);
+    layer = l?.index;
+    lines.push(packageHeading(g.package, color));
+    for (const f of g.findings) lines.push(formatRow(rowOf(f), widths, f.severity, color));
+  }
+  return lines;
+}
+
 function findingLines(groups: readonly PackageFindings[], color: boolean): string[] {
   const all = groups.flatMap((g) => g.findings.map(rowOf));
   const widths = HEADER.map((h, i) => Math.max(h.length, ...all.map((r) => r[i]!.length)));
-  const lines: string[] = [];
-  for (const section of SECTIONS) {
+  return SECTIONS.flatMap((section) => {
     const inSection = groups.filter((g) => sectionOf(g.findings[0]!) === section);
-    if (inSection.length === 0) continue;
-    lines.push('', paint(color, 'bold', section));
-    for (const g of inSection) {
-      lines.push(packageHeading(g, color), formatRow(HEADER, widths, undefined, false));
-      for (const f of g.findings) lines.push(formatRow(rowOf(f), widths, f.severity, color));
-    }
-  }
-  return lines;
+    return inSection.length === 0 ? [] : sectionLines(section, inSection, widths, color);
+  });
 }
 
 function notComparableLines(items: readonly NotComparable[], color: boolean): string[] {
@@ -89,7 +102,7 @@ function notComparableLines(items: readonly NotComparable[], color: boolean): st
   return [
     '',
     paint(color, 'bold', 'NOT COMPARABLE (version not understood: these packages were not matched)'),
-    ...sorted.map((n) => `${PACKAGE_INDENT}${n.package.name} ${n.package.version} (${n.package.type}, ${n.scheme}): ${n.reason}`),
+    ...sorted.map((n) => `${LAYER_INDENT}${n.package.name} ${n.package.version} (${n.package.type}, ${n.scheme}): ${n.reason}`),
   ];
 }
 

@@ -152,7 +152,6 @@ function sourceInfo(p: Package): string | undefined {
 }
 
 function packageElement(ctx: Ctx, p: Package): Record<string, unknown> {
-  const extraRelationships = (ctx.byFrom.get(p.id) ?? []).filter((r) => r.type === 'evident-by');
   const info = sourceInfo(p);
   const refs = externalRefs(p);
   return {
@@ -166,10 +165,7 @@ function packageElement(ctx: Ctx, p: Package): Record<string, unknown> {
     licenseDeclared: ctx.licenses.declared.get(p.id) ?? NOASSERTION,
     ...(refs.length > 0 && { externalRefs: refs }),
     primaryPackagePurpose: p.type === 'binary' ? 'APPLICATION' : 'LIBRARY',
-    annotations: annotations(
-      ctx,
-      packageProperties(p, ctx.sbom.image.layers, { extraCpes: false, extraRelationships }),
-    ),
+    annotations: annotations(ctx, packageProperties(p, ctx.sbom.image.layers, { extraCpes: false })),
   };
 }
 
@@ -179,13 +175,21 @@ function* packages(ctx: Ctx): Generator<Record<string, unknown>> {
   for (const p of sortedPackages(ctx.sbom)) yield packageElement(ctx, p);
 }
 
-const RELATIONSHIP_TYPE = { contains: 'CONTAINS', 'depends-on': 'DEPENDS_ON' } as const;
+/** evident-by has no SPDX 2.3 type: OTHER with this comment, as syft writes it. */
+export const EVIDENT_BY_COMMENT =
+  "evident-by: indicates the package's existence is evident by the given file";
+const RELATIONSHIP_TYPE = {
+  contains: 'CONTAINS',
+  'depends-on': 'DEPENDS_ON',
+  'evident-by': 'OTHER',
+} as const;
 
 function* relationships(ctx: Ctx): Generator<Record<string, string>> {
   const rel = (from: string, type: string, to: string): Record<string, string> => ({
     spdxElementId: from,
     relatedSpdxElement: to,
     relationshipType: type,
+    ...(type === 'OTHER' && { comment: EVIDENT_BY_COMMENT }),
   });
   yield rel(DOCUMENT_ID, 'DESCRIBES', IMAGE_SPDX_ID);
   if (ctx.sbom.distro) yield rel(IMAGE_SPDX_ID, 'CONTAINS', OS_SPDX_ID);
@@ -195,8 +199,6 @@ function* relationships(ctx: Ctx): Generator<Record<string, string>> {
   for (const from of froms) {
     const fromId = from === IMAGE_NODE_ID ? IMAGE_SPDX_ID : ctx.ids.get(from)!;
     for (const r of ctx.byFrom.get(from)!) {
-      // evident-by has no SPDX 2.3 type: it travels as a `corral:relationship:evident-by` annotation
-      if (r.type === 'evident-by') continue;
       yield rel(fromId, RELATIONSHIP_TYPE[r.type], ctx.ids.get(r.to)!);
     }
   }

@@ -16,6 +16,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { requireCommand, runCommand } from '../../../test/helpers/commands.js';
 import { testEnvDir } from '../../../test/helpers/debootstrap.js';
 import { seededRandom, type SeededRandom } from '../../../test/helpers/seeded-random.js';
@@ -103,7 +105,69 @@ async function dpkgDisagreements(sorted: readonly Version[]): Promise<number[]> 
   }
 }
 
+/**
+ * Syntax cases from dpkg `lib/dpkg/t/t-version.c` (test_version_parse), valid and invalid. The empty
+ * string is left out: the dpkg CLI reads it as "no version", while for us it is never a version.
+ */
+const SYNTAX_CASES = [
+  '0',
+  '0:0',
+  '0:0-',
+  '0:0-0',
+  '0:0.0-0.0',
+  '1:0',
+  '5:1',
+  '0:0-0-0',
+  '0:0-0-0-0',
+  '0:0:0-0',
+  '0:0:0:0-0',
+  '0:0:0-0-0',
+  '0:0-0:0-0',
+  '0:09azAZ.-+~:-0',
+  '0:0-azAZ09.+~',
+  '  \t0:0-1',
+  '0:0-1\t  ',
+  '\t  0:0-1  \t',
+  '  ',
+  '0:',
+  '0:0 0-1',
+  '-1:0-1',
+  '999999999999999999999999:0-1',
+  'a:0-0',
+  'A:0-0',
+  '-0',
+  '0:-0',
+  '0:abc3-0',
+  '0:0-0:0',
+  ...[...'!#@$%&/|\\<>()[]{};,_=*^\''].map((c) => `0:0${c}-0`),
+  ...[...'!#@$%&/|\\<>()[]{}:;,_=*^\''].map((c) => `0:0-0${c}`),
+];
+
+/** Whether dpkg takes the text as a version without complaint (no error, no "bad syntax" warning). */
+async function dpkgAccepts(text: string): Promise<boolean> {
+  try {
+    const { stderr } = await promisify(execFile)('dpkg', ['--compare-versions', text, 'eq', text]);
+    return stderr.trim() === '';
+  } catch {
+    return false; // dpkg exits 2 on a syntax error: that is the answer, not a failure of the test
+  }
+}
+
 describe('dpkg scheme vs dpkg --compare-versions', () => {
+  it('accepts exactly the versions dpkg accepts without a syntax warning', { timeout: 60_000 }, async (t) => {
+    if (!(await requireCommand(t, 'dpkg', 'dpkg'))) return;
+    const verdicts: string[] = [];
+    for (let i = 0; i < SYNTAX_CASES.length; i += WORKERS) {
+      const batch = SYNTAX_CASES.slice(i, i + WORKERS);
+      const accepted = await Promise.all(batch.map(dpkgAccepts));
+      batch.forEach((text, j) => {
+        if (accepted[j] !== (dpkg.parse(text) !== undefined)) verdicts.push(`${JSON.stringify(text)}: dpkg ${accepted[j]}`);
+      });
+    }
+    t.diagnostic(`${SYNTAX_CASES.length} syntax cases checked against dpkg`);
+    assert.deepEqual(verdicts, []);
+  });
+
   it('orders real and generated versions exactly as dpkg does', { timeout: 120_000 }, async (t) => {
     if (!(await requireCommand(t, 'dpkg', 'dpkg'))) return;
     const r = seededRandom(SEED);

@@ -121,7 +121,7 @@ function compare(a: Version, b: Version): Comparison {
 /**
  * Debian relation operators (Policy §7.1): `<<` and `>>` are strict, `<=`, `=`, `>=` are not. The
  * obsolete `<` and `>` are refused: in Debian they mean `<=`/`>=`, elsewhere strict, so accepting
- * them would silently pick one meaning.
+ * them would silently pick one meaning. A bare version means `=`.
  */
 const RELATIONS: OperatorTable = {
   '<<': (c, b) => compare(c, b) < 0,
@@ -129,6 +129,7 @@ const RELATIONS: OperatorTable = {
   '=': (c, b) => compare(c, b) === 0,
   '>=': (c, b) => compare(c, b) >= 0,
   '>>': (c, b) => compare(c, b) > 0,
+  '': (c, b) => compare(c, b) === 0,
 };
 
 function parse(raw: string): Version | undefined {

@@ -9,7 +9,7 @@
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
+import { constants, crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import { AppError } from '../../errors.js';
 
 const MiB = 1024 * 1024;
@@ -163,7 +163,13 @@ export interface ZipEntryData {
 function inflateChecked(path: string, m: ZipMember, data: Buffer): Buffer {
   let out: Buffer;
   try {
-    out = m.method === METHOD_STORED ? data : inflateRawSync(data, { maxOutputLength: Math.max(m.size, 1) });
+    // An output chunk of exactly the declared size: the default 16 KiB chunk cost an allocation larger
+    // than a typical OSV record per member.
+    const size = Math.max(m.size, 1);
+    out =
+      m.method === METHOD_STORED
+        ? data
+        : inflateRawSync(data, { maxOutputLength: size, chunkSize: Math.max(size, constants.Z_MIN_CHUNK) });
   } catch (err) {
     throw new AppError('FEED_FORMAT_INVALID', `${path}/${m.name}: corrupt deflate data`, { cause: err });
   }

@@ -1,10 +1,17 @@
 /**
- * 0001-init → schema 1.0.0. Append-only: never edit a released migration, add the next number instead.
+ * 0001-init → schema 2.0.0. Append-only once released: never edit a released migration, add the next
+ * number instead. (It was rewritten once before the first release, when 1.0.0 became 2.0.0; see the
+ * changelog in `schema.ts`.)
  *
- * Row sets: one `advisory` row per (feed, record id) holds the feed's text; `severity` and `affected`
- * hang off it; `alias` maps every known id (CVE, GHSA, DSA, …) to the one `vuln_id` its group shares.
- * `gen` is the DB generation (meta `db_version`) that last wrote a row and drives delta exports;
- * `tombstone` remembers deletions for the same purpose.
+ * Row sets: one `advisory` row per (feed, record id) holds the feed's text and its record-level
+ * severities (JSON); `affected` hangs off it; `alias` maps every known id (CVE, GHSA, DSA, …) to the
+ * one `vuln_id` its group shares. `gen` is the DB generation (meta `db_version`) that last wrote a row
+ * and drives delta exports; `tombstone` remembers deletions for the same purpose.
+ *
+ * `affected` is the matcher's hot path, so it is laid out for it: a WITHOUT ROWID table clustered on
+ * the lookup key (ecosystem, package, distro_release), so one lookup is one B-tree descent plus a
+ * contiguous scan, and it carries the advisory's `vuln_id`, `source` and `advisory_id` so no join is
+ * needed. The writer keeps those copies in step (alias-group merges update them).
  */
 import type { Migration } from './index.js';
 
@@ -25,6 +32,7 @@ CREATE TABLE advisory (
   aliases TEXT NOT NULL,
   refs TEXT NOT NULL,
   cwes TEXT NOT NULL,
+  severities TEXT NOT NULL,
   hash TEXT NOT NULL,
   gen INTEGER NOT NULL,
   UNIQUE (source, id)
@@ -33,30 +41,24 @@ CREATE INDEX advisory_vuln ON advisory (vuln_id);
 CREATE INDEX advisory_origin ON advisory (source, origin);
 CREATE INDEX advisory_gen ON advisory (gen);
 
-CREATE TABLE severity (
-  advisory INTEGER NOT NULL,
-  source TEXT NOT NULL,
-  type TEXT,
-  vector TEXT,
-  score REAL,
-  level TEXT NOT NULL
-);
-CREATE INDEX severity_advisory ON severity (advisory);
-
 CREATE TABLE affected (
-  advisory INTEGER NOT NULL,
   ecosystem TEXT NOT NULL,
-  distro_release TEXT NOT NULL,
   package TEXT NOT NULL,
+  distro_release TEXT NOT NULL,
+  advisory INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  vuln_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  advisory_id TEXT NOT NULL,
   ranges TEXT NOT NULL,
   versions TEXT NOT NULL,
   fix_state TEXT NOT NULL,
   fixed_in TEXT,
   severity TEXT,
   cpe TEXT,
-  note TEXT
-);
-CREATE INDEX affected_lookup ON affected (ecosystem, package, distro_release);
+  note TEXT,
+  PRIMARY KEY (ecosystem, package, distro_release, advisory, seq)
+) WITHOUT ROWID;
 CREATE INDEX affected_advisory ON affected (advisory);
 
 CREATE TABLE alias (alias TEXT PRIMARY KEY, vuln_id TEXT NOT NULL, gen INTEGER NOT NULL) WITHOUT ROWID;
@@ -124,6 +126,6 @@ CREATE TABLE feed_file (
 export const init0001: Migration = {
   id: 1,
   name: 'init',
-  schema: { model: 1, revision: 0, addition: 0 },
+  schema: { model: 2, revision: 0, addition: 0 },
   up: (db) => db.exec(SQL),
 };
