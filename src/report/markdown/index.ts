@@ -15,6 +15,8 @@ import { countFindings, epssPercent, fixLabel, imageLabel, isFixable, reachesThr
 
 /** How many critical/high findings the comment lists before the collapsed details. */
 export const TOP_FINDINGS = 10;
+/** Rows of the collapsed list, keeping the comment well under GitHub's 65,536-character limit. */
+export const MAX_DETAIL_ROWS = 200;
 
 const title = (s: SeverityLevel): string => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -70,7 +72,7 @@ function topTable(findings: readonly Finding[]): string[] {
 
 function detailsBlock(findings: readonly Finding[]): string[] {
   if (findings.length === 0) return [];
-  const rows = findings.map((f) => [
+  const rows = findings.slice(0, MAX_DETAIL_ROWS).map((f) => [
     idLink(f),
     mdCell(f.package.name),
     mdCell(f.package.version),
@@ -85,6 +87,7 @@ function detailsBlock(findings: readonly Finding[]): string[] {
     `<summary>All ${findings.length} finding${findings.length === 1 ? '' : 's'}</summary>`,
     '',
     ...mdTable(['ID', 'Package', 'Installed', 'Type', 'Fixed in', 'Severity', 'Layer'], rows),
+    ...(findings.length > rows.length ? ['', `…and ${findings.length - rows.length} more: see the JSON or SARIF report.`] : []),
     '',
     '</details>',
   ];

@@ -6,7 +6,7 @@ import { scanResultFixture } from '../../../test/support/scan-result-fixture.js'
 import type { Finding, ScanResult } from '../../match/model.js';
 import { mdCell, mdParagraph } from '../markdown-escape.js';
 import type { ReportOptions } from '../report.js';
-import { markdown, TOP_FINDINGS } from './index.js';
+import { markdown, MAX_DETAIL_ROWS, TOP_FINDINGS } from './index.js';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
 
@@ -43,6 +43,18 @@ describe('markdown report', () => {
     const text = await write(scan);
     assert.match(text, new RegExp(`### Critical and high \\(top ${TOP_FINDINGS}\\)`));
     assert.match(text, /…and 3 more critical or high findings below\./);
+  });
+
+  it(`collapses at most ${MAX_DETAIL_ROWS} findings`, async () => {
+    const scan = scanResultFixture();
+    const base = scan.findings[0]!;
+    scan.findings = Array.from({ length: MAX_DETAIL_ROWS + 5 }, (_, i): Finding => ({
+      ...base,
+      vulnerability: { ...base.vulnerability, id: `CVE-2024-${10000 + i}` },
+    }));
+    const text = await write(scan);
+    assert.equal(text.split('\n').filter((l) => l.startsWith('| [CVE-2024-')).length, TOP_FINDINGS + MAX_DETAIL_ROWS);
+    assert.match(text, /…and 5 more: see the JSON or SARIF report\./);
   });
 
   it('escapes feed text so it cannot inject markup into the comment', async () => {

@@ -71,30 +71,41 @@ const nullishArr =
 const nullishObj: Guard = (v) => v == null || isObj(v);
 const isSeverity: Guard = (v) => isObj(v) && isStr(v.type) && isStr(v.score);
 const isRange: Guard = (v) => isObj(v) && isStr(v.type) && Array.isArray(v.events) && v.events.every(isObj);
+const strings = nullishArr(isStr);
+const severities = nullishArr(isSeverity);
+const ranges = nullishArr(isRange);
+const isReference: Guard = (x) => isObj(x) && isStr(x.url) && optStr(x.type);
+const references = nullishArr(isReference);
 const isAffected: Guard = (v) =>
   isObj(v) &&
   (v.package === undefined || (isObj(v.package) && isStr(v.package.ecosystem) && isStr(v.package.name))) &&
-  nullishArr(isSeverity)(v.severity) &&
-  nullishArr(isRange)(v.ranges) &&
-  nullishArr(isStr)(v.versions) &&
+  severities(v.severity) &&
+  ranges(v.ranges) &&
+  strings(v.versions) &&
   nullishObj(v.ecosystem_specific) &&
   nullishObj(v.database_specific);
+const affectedList = nullishArr(isAffected);
 
 /**
  * Fast structural check equivalent to {@link OsvRecord} (zod costs tens of µs per record, too much for
- * 10⁵-record exports); zod still runs when this fails, to report every issue with its path.
+ * 10⁵-record exports); zod still runs when this fails, to report every issue with its path. The guards
+ * are built once, not per call.
  */
 function isOsvRecord(v: unknown): v is OsvRecord {
   return (
     isObj(v) &&
     isStr(v.id) &&
     v.id.length > 0 &&
-    [v.modified, v.published, v.withdrawn, v.summary, v.details].every(optStr) &&
-    nullishArr(isStr)(v.aliases) &&
-    nullishArr(isStr)(v.upstream) &&
-    nullishArr(isSeverity)(v.severity) &&
-    nullishArr(isAffected)(v.affected) &&
-    nullishArr((x) => isObj(x) && isStr(x.url) && optStr(x.type))(v.references) &&
+    optStr(v.modified) &&
+    optStr(v.published) &&
+    optStr(v.withdrawn) &&
+    optStr(v.summary) &&
+    optStr(v.details) &&
+    strings(v.aliases) &&
+    strings(v.upstream) &&
+    severities(v.severity) &&
+    affectedList(v.affected) &&
+    references(v.references) &&
     nullishObj(v.database_specific)
   );
 }
@@ -116,26 +127,24 @@ export function parseOsvRecord(
   if ('kind' in r) return { unknowns: [r] };
   const unknowns: Unknown[] = [];
   const source = severitySource(r);
-  const record: AdvisoryRecord = {
-    id: r.id,
-    source: 'osv',
-    aliases: aliasesOf(r),
-    ...(r.summary === undefined ? {} : { summary: r.summary }),
-    ...(r.details === undefined ? {} : { details: r.details }),
-    ...(r.published === undefined ? {} : { published: r.published }),
-    ...(r.modified === undefined ? {} : { modified: r.modified }),
-    ...(r.withdrawn === undefined ? {} : { withdrawn: r.withdrawn }),
-    references: (r.references ?? []).map((x) =>
-      x.type === undefined ? { url: x.url } : { type: x.type, url: x.url },
-    ),
-    cwes: cwesOf(r.database_specific),
-    severities: recordSeverities(r, source),
-    affected: [],
-  };
-  for (const [i, a] of (r.affected ?? []).entries()) {
-    const where = `${location}#affected[${i}]`;
+  // Built field by field in the order of AdvisoryRecord (no object spreads: this runs per record).
+  const record: AdvisoryRecord = { id: r.id, source: 'osv', aliases: aliasesOf(r) } as AdvisoryRecord;
+  if (r.summary !== undefined) record.summary = r.summary;
+  if (r.details !== undefined) record.details = r.details;
+  if (r.published !== undefined) record.published = r.published;
+  if (r.modified !== undefined) record.modified = r.modified;
+  if (r.withdrawn !== undefined) record.withdrawn = r.withdrawn;
+  record.references = (r.references ?? []).map((x) =>
+    x.type === undefined ? { url: x.url } : { type: x.type, url: x.url },
+  );
+  record.cwes = cwesOf(r.database_specific);
+  record.severities = recordSeverities(r, source);
+  record.affected = [];
+  const affected = r.affected ?? [];
+  for (let i = 0; i < affected.length; i++) {
+    const a = affected[i]!;
     if (a.package === undefined) continue; // affected entries without a package describe git-only (OSS-Fuzz) data
-    record.affected.push(toAffected(a as AffectedInput, source, where, unknowns));
+    record.affected.push(toAffected(a as AffectedInput, source, `${location}#affected[${i}]`, unknowns));
   }
   return { record, unknowns };
 }
@@ -195,8 +204,9 @@ type AffectedInput = NonNullable<OsvRecord['affected']>[number] & {
 function toAffected(a: AffectedInput, source: string, where: string, unknowns: Unknown[]): Affected {
   const { ecosystem, distroRelease } = splitEcosystem(a.package.ecosystem);
   const ranges: AffectedRange[] = [];
-  for (const [j, range] of (a.ranges ?? []).entries()) {
-    const parsed = toRange(range, `${where}.ranges[${j}]`, unknowns);
+  const raw = a.ranges ?? [];
+  for (let j = 0; j < raw.length; j++) {
+    const parsed = toRange(raw[j]!, where, j, unknowns);
     if (parsed !== undefined) ranges.push(parsed);
   }
   const fixedIn = firstFixed(ranges);
@@ -205,28 +215,52 @@ function toAffected(a: AffectedInput, source: string, where: string, unknowns: U
     a.severity?.[0] === undefined
       ? (textRating(a.ecosystem_specific, source) ?? textRating(a.database_specific, source))
       : ratingOf(a.severity[0], source);
-  return {
-    ecosystem,
-    ...(distroRelease === undefined ? {} : { distroRelease }),
-    package: a.package.name,
-    ranges,
-    versions,
-    fixState:
-      fixedIn !== undefined ? 'fixed' : ranges.length > 0 || versions.length > 0 ? 'not-fixed' : 'unknown',
-    ...(fixedIn === undefined ? {} : { fixedIn }),
-    ...(severity === undefined ? {} : { severity }),
-  };
+  const out = { ecosystem } as Affected;
+  if (distroRelease !== undefined) out.distroRelease = distroRelease;
+  out.package = a.package.name;
+  out.ranges = ranges;
+  out.versions = versions;
+  out.fixState =
+    fixedIn !== undefined ? 'fixed' : ranges.length > 0 || versions.length > 0 ? 'not-fixed' : 'unknown';
+  if (fixedIn !== undefined) out.fixedIn = fixedIn;
+  if (severity !== undefined) out.severity = severity;
+  return out;
+}
+
+/** The one event key of an OSV event object, or undefined when it has none or several. */
+function eventKey(e: Record<string, unknown>): (typeof EVENT_KEYS)[number] | undefined {
+  let found: (typeof EVENT_KEYS)[number] | undefined;
+  for (const k of EVENT_KEYS) {
+    if (typeof e[k] !== 'string') continue;
+    if (found !== undefined) return undefined;
+    found = k;
+  }
+  return found;
+}
+
+function toEvent(key: (typeof EVENT_KEYS)[number], value: string): RangeEvent {
+  switch (key) {
+    case 'introduced':
+      return { introduced: value };
+    case 'fixed':
+      return { fixed: value };
+    case 'last_affected':
+      return { last_affected: value };
+    case 'limit':
+      return { limit: value };
+  }
 }
 
 function toRange(
   range: { type: string; events: Record<string, unknown>[] },
   where: string,
+  index: number,
   unknowns: Unknown[],
 ): AffectedRange | undefined {
   if (!RANGE_TYPES.has(range.type)) {
     unknowns.push(
       unknown(
-        where,
+        `${where}.ranges[${index}]`,
         'OSV_RANGE_TYPE_UNSUPPORTED',
         `range type "${range.type}" is not ECOSYSTEM, SEMVER or GIT`,
       ),
@@ -235,19 +269,18 @@ function toRange(
   }
   const events: RangeEvent[] = [];
   for (const e of range.events) {
-    const keys = EVENT_KEYS.filter((k) => typeof e[k] === 'string');
-    const key = keys[0];
-    if (keys.length !== 1 || key === undefined) {
+    const key = eventKey(e);
+    if (key === undefined) {
       unknowns.push(
         unknown(
-          where,
+          `${where}.ranges[${index}]`,
           'OSV_EVENT_INVALID',
           `event ${JSON.stringify(e)} must have exactly one of ${EVENT_KEYS.join(', ')}`,
         ),
       );
       return undefined;
     }
-    events.push({ [key]: e[key] as string } as RangeEvent);
+    events.push(toEvent(key, e[key] as string));
   }
   return { type: range.type as AffectedRange['type'], events };
 }
