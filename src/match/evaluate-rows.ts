@@ -1,0 +1,121 @@
+/**
+ * The one place that decides whether stored `affected` rows apply to an installed version, shared by
+ * every matcher: OSV range evaluation through the versioning registry (`range.ts`), explicit `versions`
+ * lists, and the fix states of distro feeds. A `not-affected` row (Debian tracker / Alpine secdb `0`)
+ * cancels every row of the same vulnerability group for this package — grype's secdb "NAK" rule —
+ * because the distro knows its package better than a generic feed does.
+ */
+import type { Package } from '../catalog/model.js';
+import { parseOsvRange } from '../versioning/range.js';
+import { schemeFor } from '../versioning/registry.js';
+import type { Range, Version, VersionScheme } from '../versioning/scheme.js';
+import type { AffectedRange } from '../vulndb/model.js';
+import type { AffectedRow } from '../vulndb/store.js';
+import { emptyMatchResult, type Ignore, type MatchResult } from './matcher.js';
+
+export interface RowSpec {
+  /** How the data was looked up, for `matchedBy` (`Debian:bookworm`, `npm`). */
+  ecosystem: (row: AffectedRow) => string;
+  /** Distro feed rows: their rating wins over CVSS. */
+  distro: boolean;
+}
+
+/** States that mean "affected" even when a row carries no range (tracker `<unfixed>`, no-dsa, EOL). */
+const OPEN_STATES = new Set(['not-fixed', 'wont-fix', 'end-of-life']);
+
+/**
+ * Evaluates `rows` (already looked up for `pkg`) against `pkg.version` in `scheme`.
+ *
+ * @example
+ * evaluateRows(pkg, dpkg, store.affected('Debian', 'openssl', 'bookworm'), spec)
+ */
+export function evaluateRows(
+  pkg: Package,
+  scheme: VersionScheme,
+  rows: readonly AffectedRow[],
+  spec: RowSpec,
+): MatchResult {
+  const result = emptyMatchResult();
+  if (rows.length === 0) return result;
+  const version = scheme.parse(pkg.version);
+  if (version === undefined) {
+    result.notComparable.push({
+      package: pkg,
+      scheme: scheme.id,
+      reason: `"${pkg.version}" is not a valid ${scheme.displayName} version`,
+    });
+    return result;
+  }
+  const cancelled = new Set(rows.filter((r) => r.fixState === 'not-affected').map((r) => r.vulnId));
+  for (const row of rows) {
+    if (cancelled.has(row.vulnId)) {
+      result.ignores.push({ row, reason: 'not-affected' });
+      continue;
+    }
+    const verdict = rowApplies(scheme, version, row);
+    if (verdict !== true) {
+      result.ignores.push({ row, reason: verdict });
+      continue;
+    }
+    result.matches.push({
+      row,
+      fixState: row.fixState,
+      ...(row.fixedIn !== undefined && { fixedIn: row.fixedIn }),
+      ecosystem: spec.ecosystem(row),
+      package: row.package,
+      distro: spec.distro,
+    });
+  }
+  return result;
+}
+
+function rowApplies(scheme: VersionScheme, version: Version, row: AffectedRow): true | Ignore['reason'] {
+  if (row.fixState === 'not-affected') return 'not-affected';
+  if (inVersionList(scheme, version, row.versions)) return true;
+  const ranges = row.ranges.filter((r) => r.type !== 'GIT');
+  if (ranges.length === 0) {
+    // no comparable range: only the open states of distro feeds say "every version"
+    return row.versions.length === 0 && OPEN_STATES.has(row.fixState) ? true : 'outside-range';
+  }
+  let invalid = false;
+  for (const r of ranges) {
+    const parsed = toRange(scheme, r);
+    if (parsed === undefined) {
+      invalid = true;
+      continue;
+    }
+    const v = parsed.version(version);
+    if (v !== undefined && parsed.scheme.satisfies(v, parsed.range)) return true;
+  }
+  return invalid ? 'invalid-range' : 'outside-range';
+}
+
+function inVersionList(scheme: VersionScheme, version: Version, list: readonly string[]): boolean {
+  for (const raw of list) {
+    if (raw === version.raw) return true;
+    const v = scheme.parse(raw);
+    if (v !== undefined && scheme.compare(v, version) === 0) return true;
+  }
+  return false;
+}
+
+interface SchemeRange {
+  scheme: VersionScheme;
+  range: Range;
+  /** The installed version in the range's scheme (SEMVER ranges re-parse it with semver). */
+  version: (v: Version) => Version | undefined;
+}
+
+/** OSV `SEMVER` ranges use SemVer 2.0 whatever the ecosystem; `ECOSYSTEM` ranges the package's scheme. */
+function toRange(scheme: VersionScheme, r: AffectedRange): SchemeRange | undefined {
+  if (r.type === 'SEMVER' && scheme.id !== 'semver') {
+    const semver = schemeFor('semver');
+    if (semver === undefined) return undefined;
+    const range = parseOsvRange(semver, r.events);
+    return range === undefined
+      ? undefined
+      : { scheme: semver, range, version: (v) => semver.parse(v.raw.replace(/^v/, '')) };
+  }
+  const range = parseOsvRange(scheme, r.events);
+  return range === undefined ? undefined : { scheme, range, version: (v) => v };
+}
