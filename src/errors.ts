@@ -74,6 +74,9 @@ export const ERROR_CODES = {
   // report/: scan reports
   /** A report file could not be written (`-o sarif=out/scan.sarif`). */
   REPORT_WRITE_FAILED: { exit: 2, http: 500 },
+  // match/ + cli scan: scanning
+  /** `corral scan sbom:FILE` names a file that does not exist or cannot be read. */
+  SCAN_INPUT_NOT_FOUND: { exit: 3, http: 404 },
 } as const satisfies Record<string, { exit: number; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

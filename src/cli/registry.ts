@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { registerDbCommand } from './commands/db.js';
 import { registerImageCommand } from './commands/image.js';
 import { registerSbomCommand } from './commands/sbom.js';
+import { registerScanCommand } from './commands/scan.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -12,4 +13,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerImageCommand,
   registerDbCommand,
   registerSbomCommand,
+  registerScanCommand,
 ];

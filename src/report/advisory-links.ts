@@ -24,11 +24,28 @@ const enc = encodeURIComponent;
 // ref. https://ossf.github.io/osv-schema/#id-modified-fields (id prefixes of the OSV databases)
 const RULES: readonly Rule[] = [
   { pattern: /^CVE-\d{4}-\d+$/, name: 'NVD', url: (id) => `https://nvd.nist.gov/vuln/detail/${id}` },
-  { pattern: /^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/, name: 'GitHub', url: (id) => `https://github.com/advisories/${id}` },
-  { pattern: /^(DSA|DLA|DTSA)-\d+(-\d+)?$/, name: 'Debian', url: (id) => `https://security-tracker.debian.org/tracker/${id}` },
+  {
+    pattern: /^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/,
+    name: 'GitHub',
+    url: (id) => `https://github.com/advisories/${id}`,
+  },
+  {
+    pattern: /^(DSA|DLA|DTSA)-\d+(-\d+)?$/,
+    name: 'Debian',
+    url: (id) => `https://security-tracker.debian.org/tracker/${id}`,
+  },
   { pattern: /^(USN)-\d+-\d+$/, name: 'Ubuntu', url: (id) => `https://ubuntu.com/security/notices/${id}` },
-  { pattern: /^(RHSA|RHBA|RHEA)-\d{4}:\d+$/, name: 'Red Hat', url: (id) => `https://access.redhat.com/errata/${id}` },
-  { pattern: /^(PYSEC|GO|RUSTSEC|RSEC|MAL|OSV|GSD|UVI|BIT|PSF|CURL|HSEC|ALSA|ALBA|ALEA|RLSA|RXSA|DEBIAN|UBUNTU|MGASA|SUSE|openSUSE)-/, name: 'OSV', url: (id) => `https://osv.dev/vulnerability/${enc(id)}` },
+  {
+    pattern: /^(RHSA|RHBA|RHEA)-\d{4}:\d+$/,
+    name: 'Red Hat',
+    url: (id) => `https://access.redhat.com/errata/${id}`,
+  },
+  {
+    pattern:
+      /^(PYSEC|GO|RUSTSEC|RSEC|MAL|OSV|GSD|UVI|BIT|PSF|CURL|HSEC|ALSA|ALBA|ALEA|RLSA|RXSA|DEBIAN|UBUNTU|MGASA|SUSE|openSUSE)-/,
+    name: 'OSV',
+    url: (id) => `https://osv.dev/vulnerability/${enc(id)}`,
+  },
 ];
 
 /**

@@ -39,7 +39,11 @@ export function mdLink(label: string, url: string | undefined): string {
 }
 
 /** A Markdown table from a header and rows of already-escaped cells; `right` lists right-aligned columns. */
-export function mdTable(header: readonly string[], rows: readonly (readonly string[])[], right: readonly number[] = []): string[] {
+export function mdTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: readonly number[] = [],
+): string[] {
   const sep = header.map((_, i) => (right.includes(i) ? '---:' : '---'));
   return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`);
 }

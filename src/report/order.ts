@@ -57,7 +57,9 @@ export function findingsByPackage(findings: readonly Finding[]): PackageFindings
 /** Findings grouped by vulnerability id, ids in ascending order, each group sorted. */
 export function findingsByVulnerability(findings: readonly Finding[]): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
-  for (const f of [...findings].sort((a, b) => cmp(a.vulnerability.id, b.vulnerability.id) || compareFindings(a, b))) {
+  for (const f of [...findings].sort(
+    (a, b) => cmp(a.vulnerability.id, b.vulnerability.id) || compareFindings(a, b),
+  )) {
     const list = out.get(f.vulnerability.id);
     if (list) list.push(f);
     else out.set(f.vulnerability.id, [f]);

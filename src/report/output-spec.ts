@@ -43,9 +43,13 @@ export function parseOutputSpecs(values: readonly string[]): OutputSpec[] {
   });
   const toStdout = specs.filter((s) => s.file === undefined);
   if (toStdout.length > 1) {
-    throw new AppError('CLI_USAGE', `only one report can go to stdout, ${toStdout.length} would (${toStdout.map((s) => s.writer.id).join(', ')})`, {
-      hint: 'write the others to files: -o sarif=scan.sarif',
-    });
+    throw new AppError(
+      'CLI_USAGE',
+      `only one report can go to stdout, ${toStdout.length} would (${toStdout.map((s) => s.writer.id).join(', ')})`,
+      {
+        hint: 'write the others to files: -o sarif=scan.sarif',
+      },
+    );
   }
   const files = specs.flatMap((s) => (s.file === undefined ? [] : [resolve(s.file)]));
   const dup = files.find((f, i) => files.indexOf(f) !== i);
@@ -69,7 +73,10 @@ export async function checkOutputsWritable(specs: readonly OutputSpec[]): Promis
 }
 
 /** Writes through a temporary file next to `file`, renamed into place once complete; removed on failure. */
-export async function writeFileAtomically(file: string, write: (out: Writable) => Promise<void>): Promise<void> {
+export async function writeFileAtomically(
+  file: string,
+  write: (out: Writable) => Promise<void>,
+): Promise<void> {
   const target = resolve(file);
   const tmp = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   const out = createWriteStream(tmp, { flags: 'wx' });
@@ -99,7 +106,11 @@ export interface WriteReportsOptions {
 }
 
 /** Writes every report: files first (atomically), then the stdout one. Stops at the first failure. */
-export async function writeReports(result: ScanResult, specs: readonly OutputSpec[], opts: WriteReportsOptions = {}): Promise<void> {
+export async function writeReports(
+  result: ScanResult,
+  specs: readonly OutputSpec[],
+  opts: WriteReportsOptions = {},
+): Promise<void> {
   const base = opts.failOn !== undefined ? { failOn: opts.failOn } : {};
   for (const s of specs) {
     if (s.file === undefined) continue;

@@ -24,12 +24,18 @@ describe('report registry', () => {
       const files = await readdir(join(HERE, f));
       assert.ok(files.includes('index.ts'), `${f}/index.ts`);
       assert.ok(files.includes('README.md'), `${f}/README.md`);
-      assert.ok(files.some((x) => x.endsWith('.test.ts')), `${f} has a test`);
+      assert.ok(
+        files.some((x) => x.endsWith('.test.ts')),
+        `${f} has a test`,
+      );
     }
   });
 
   it('has the format names the issue and `corral sbom` use', () => {
-    assert.deepEqual(REPORT_WRITERS.map((w) => w.id), ['table', 'json', 'sarif', 'junit', 'cyclonedx-json', 'gitlab', 'markdown']);
+    assert.deepEqual(
+      REPORT_WRITERS.map((w) => w.id),
+      ['table', 'json', 'sarif', 'junit', 'cyclonedx-json', 'gitlab', 'markdown'],
+    );
   });
 
   it('finds writers by id and rejects unknown ids with CLI_USAGE naming the valid ones', () => {
@@ -38,7 +44,9 @@ describe('report registry', () => {
     assert.ok(!isReportId('xml'));
     assert.throws(
       () => reportFor('xml'),
-      (err: unknown) => isAppError(err, 'CLI_USAGE') && err.hint === `use one of: ${REPORT_WRITERS.map((w) => w.id).join(', ')}`,
+      (err: unknown) =>
+        isAppError(err, 'CLI_USAGE') &&
+        err.hint === `use one of: ${REPORT_WRITERS.map((w) => w.id).join(', ')}`,
     );
   });
 
@@ -53,7 +61,9 @@ describe('report registry', () => {
   });
 
   it('names the tool with the version of package.json', async () => {
-    const pkg = JSON.parse(await readFile(join(HERE, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const pkg = JSON.parse(await readFile(join(HERE, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
     assert.equal(CORRAL_TOOL.version, pkg.version);
     assert.ok((await stat(join(HERE, 'json', 'scan-result.schema.json'))).isFile());
   });

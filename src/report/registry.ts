@@ -15,7 +15,15 @@ import type { ReportId, ReportWriter } from './report.js';
 import { sarif } from './sarif/index.js';
 import { table } from './table/index.js';
 
-export const REPORT_WRITERS: readonly ReportWriter[] = [table, json, sarif, junit, cyclonedxJson, gitlab, markdown];
+export const REPORT_WRITERS: readonly ReportWriter[] = [
+  table,
+  json,
+  sarif,
+  junit,
+  cyclonedxJson,
+  gitlab,
+  markdown,
+];
 
 export type { ReportId, ReportOptions, ReportWriter } from './report.js';
 

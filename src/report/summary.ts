@@ -55,7 +55,9 @@ export function solutionText(f: Finding): string {
   const name = f.package.name;
   switch (f.fixState) {
     case 'fixed':
-      return f.fixedIn !== undefined ? `Upgrade ${name} to ${f.fixedIn} or later.` : `A fix exists for ${name}; upgrade it.`;
+      return f.fixedIn !== undefined
+        ? `Upgrade ${name} to ${f.fixedIn} or later.`
+        : `A fix exists for ${name}; upgrade it.`;
     case 'not-fixed':
       return `No fixed version of ${name} is available yet.`;
     case 'wont-fix':

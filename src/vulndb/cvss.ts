@@ -33,11 +33,16 @@ const V2: Weights = {
   A: { N: 0, P: 0.275, C: 0.66 },
 };
 
-function metrics(parts: string[]): Map<string, string> {
+/** The `K:V` metrics of a vector from `parts[start]` on; the first occurrence of a key wins. */
+function metrics(parts: readonly string[], start: number): Map<string, string> {
   const m = new Map<string, string>();
-  for (const p of parts) {
-    const [k, v] = p.split(':');
-    if (k !== undefined && v !== undefined && !m.has(k)) m.set(k, v);
+  for (let i = start; i < parts.length; i++) {
+    const p = parts[i]!;
+    const colon = p.indexOf(':');
+    if (colon < 0) continue;
+    const k = p.slice(0, colon);
+    const end = p.indexOf(':', colon + 1);
+    if (!m.has(k)) m.set(k, end < 0 ? p.slice(colon + 1) : p.slice(colon + 1, end));
   }
   return m;
 }
@@ -59,15 +64,28 @@ function roundUp30(x: number): number {
 /** Base score of a `CVSS:3.0/…` or `CVSS:3.1/…` vector, or undefined when it is malformed. */
 export function cvss3BaseScore(vector: string): number | undefined {
   const parts = vector.trim().split('/');
-  const version = parts.shift();
+  const version = parts[0];
   if (version !== 'CVSS:3.0' && version !== 'CVSS:3.1') return undefined;
-  const m = metrics(parts);
+  const m = metrics(parts, 1);
   const scope = m.get('S');
   if (scope !== 'U' && scope !== 'C') return undefined;
-  const w = ['AV', 'AC', 'UI', 'C', 'I', 'A'].map((k) => weight(V3[k], m.get(k)));
+  const av = weight(V3.AV, m.get('AV'));
+  const ac = weight(V3.AC, m.get('AC'));
+  const ui = weight(V3.UI, m.get('UI'));
+  const c = weight(V3.C, m.get('C'));
+  const i = weight(V3.I, m.get('I'));
+  const a = weight(V3.A, m.get('A'));
   const pr = weight(V3_PR[scope], m.get('PR'));
-  if (pr === undefined || w.some((x) => x === undefined)) return undefined;
-  const [av, ac, ui, c, i, a] = w as number[] as [number, number, number, number, number, number];
+  if (
+    av === undefined ||
+    ac === undefined ||
+    ui === undefined ||
+    c === undefined ||
+    i === undefined ||
+    a === undefined ||
+    pr === undefined
+  )
+    return undefined;
   const iss = 1 - (1 - c) * (1 - i) * (1 - a);
   const impact = scope === 'U' ? 6.42 * iss : 7.52 * (iss - 0.029) - 3.25 * (iss - 0.02) ** 15;
   const exploitability = 8.22 * av * ac * pr * ui;
@@ -84,10 +102,16 @@ export function cvss2BaseScore(vector: string): number | undefined {
       .trim()
       .replace(/^\(|\)$/g, '')
       .split('/'),
+    0,
   );
-  const w = ['AV', 'AC', 'Au', 'C', 'I', 'A'].map((k) => weight(V2[k], m.get(k)));
-  if (w.some((x) => x === undefined)) return undefined;
-  const [av, ac, au, c, i, a] = w as number[] as [number, number, number, number, number, number];
+  const av = weight(V2.AV, m.get('AV'));
+  const ac = weight(V2.AC, m.get('AC'));
+  const au = weight(V2.Au, m.get('Au'));
+  const c = weight(V2.C, m.get('C'));
+  const i = weight(V2.I, m.get('I'));
+  const a = weight(V2.A, m.get('A'));
+  if (av === undefined || ac === undefined || au === undefined || c === undefined || i === undefined || a === undefined)
+    return undefined;
   const impact = 10.41 * (1 - (1 - c) * (1 - i) * (1 - a));
   const exploitability = 20 * av * ac * au;
   const f = impact === 0 ? 0 : 1.176;

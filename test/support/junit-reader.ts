@@ -56,12 +56,14 @@ function readCase(el: XmlElement, errors: string[]): JunitCase {
   const classname = el.attrs.classname;
   if (name === undefined || name === '') errors.push('<testcase> without name');
   if (classname === undefined || classname === '') errors.push(`<testcase name="${name}"> without classname`);
-  if (el.attrs.time !== undefined && !DECIMAL.test(el.attrs.time)) errors.push(`<testcase name="${name}"> time="${el.attrs.time}"`);
+  if (el.attrs.time !== undefined && !DECIMAL.test(el.attrs.time))
+    errors.push(`<testcase name="${name}"> time="${el.attrs.time}"`);
   const out: JunitCase = { name: name ?? '', classname: classname ?? '' };
   for (const c of el.children) {
     if (!CASE_CHILDREN.has(c.name)) errors.push(`<testcase name="${name}"> contains <${c.name}>`);
     if (c.name === 'failure' || c.name === 'error') {
-      if (c.attrs.message === undefined || c.attrs.type === undefined) errors.push(`<${c.name}> of ${name} lacks message or type`);
+      if (c.attrs.message === undefined || c.attrs.type === undefined)
+        errors.push(`<${c.name}> of ${name} lacks message or type`);
       out.failure = { message: c.attrs.message ?? '', type: c.attrs.type ?? '', text: c.text };
     }
     if (c.name === 'system-out') out.systemOut = c.text;
@@ -82,21 +84,26 @@ function readSuite(el: XmlElement, errors: string[]): JunitSuite {
   };
   const errorsAttr = count(el, 'errors', errors);
   const skipped = count(el, 'skipped', errors);
-  if (el.attrs.time !== undefined && !DECIMAL.test(el.attrs.time)) errors.push(`<testsuite name="${name}"> time="${el.attrs.time}"`);
-  if (suite.timestamp !== undefined && !TIMESTAMP.test(suite.timestamp)) errors.push(`<testsuite name="${name}"> timestamp="${suite.timestamp}" is not yyyy-mm-ddThh:mm:ss`);
+  if (el.attrs.time !== undefined && !DECIMAL.test(el.attrs.time))
+    errors.push(`<testsuite name="${name}"> time="${el.attrs.time}"`);
+  if (suite.timestamp !== undefined && !TIMESTAMP.test(suite.timestamp))
+    errors.push(`<testsuite name="${name}"> timestamp="${suite.timestamp}" is not yyyy-mm-ddThh:mm:ss`);
   for (const c of el.children) {
     if (!SUITE_CHILDREN.has(c.name)) errors.push(`<testsuite name="${name}"> contains <${c.name}>`);
     if (c.name === 'testcase') suite.cases.push(readCase(c, errors));
     if (c.name === 'properties') {
       for (const p of c.children) {
-        if (p.name !== 'property' || p.attrs.name === undefined || p.attrs.value === undefined) errors.push(`bad <${p.name}> in properties of ${name}`);
+        if (p.name !== 'property' || p.attrs.name === undefined || p.attrs.value === undefined)
+          errors.push(`bad <${p.name}> in properties of ${name}`);
         else suite.properties[p.attrs.name] = p.attrs.value;
       }
     }
   }
   const failed = suite.cases.filter((c) => c.failure !== undefined).length;
-  if (suite.tests !== suite.cases.length) errors.push(`suite ${name}: tests=${suite.tests} but ${suite.cases.length} test cases`);
-  if (suite.failures + errorsAttr !== failed) errors.push(`suite ${name}: failures=${suite.failures} errors=${errorsAttr} but ${failed} failed cases`);
+  if (suite.tests !== suite.cases.length)
+    errors.push(`suite ${name}: tests=${suite.tests} but ${suite.cases.length} test cases`);
+  if (suite.failures + errorsAttr !== failed)
+    errors.push(`suite ${name}: failures=${suite.failures} errors=${errorsAttr} but ${failed} failed cases`);
   if (skipped !== 0) errors.push(`suite ${name}: skipped=${skipped} but no <skipped>`);
   return suite;
 }
@@ -111,12 +118,20 @@ export function readJunit(xml: string): JunitReport {
     report = { tests: s.tests, failures: s.failures, suites: [s] };
   } else if (root.name === 'testsuites') {
     const suites = root.children.filter((c) => c.name === 'testsuite').map((c) => readSuite(c, errors));
-    for (const c of root.children) if (c.name !== 'testsuite') errors.push(`<testsuites> contains <${c.name}>`);
-    report = { ...(root.attrs.name !== undefined && { name: root.attrs.name }), tests: count(root, 'tests', errors), failures: count(root, 'failures', errors), suites };
+    for (const c of root.children)
+      if (c.name !== 'testsuite') errors.push(`<testsuites> contains <${c.name}>`);
+    report = {
+      ...(root.attrs.name !== undefined && { name: root.attrs.name }),
+      tests: count(root, 'tests', errors),
+      failures: count(root, 'failures', errors),
+      suites,
+    };
     const tests = suites.reduce((n, s) => n + s.tests, 0);
     const failures = suites.reduce((n, s) => n + s.failures, 0);
-    if (root.attrs.tests !== undefined && report.tests !== tests) errors.push(`<testsuites> tests=${report.tests}, suites hold ${tests}`);
-    if (root.attrs.failures !== undefined && report.failures !== failures) errors.push(`<testsuites> failures=${report.failures}, suites hold ${failures}`);
+    if (root.attrs.tests !== undefined && report.tests !== tests)
+      errors.push(`<testsuites> tests=${report.tests}, suites hold ${tests}`);
+    if (root.attrs.failures !== undefined && report.failures !== failures)
+      errors.push(`<testsuites> failures=${report.failures}, suites hold ${failures}`);
   } else {
     throw new Error(`root element <${root.name}> is neither <testsuites> nor <testsuite>`);
   }

@@ -22,7 +22,14 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
 const run = promisify(execFile);
 
-const GITLAB_SCHEMA = join(ROOT, 'src', 'report', 'gitlab', 'testdata', 'container-scanning-report-format-15.2.4.json');
+const GITLAB_SCHEMA = join(
+  ROOT,
+  'src',
+  'report',
+  'gitlab',
+  'testdata',
+  'container-scanning-report-format-15.2.4.json',
+);
 export const SCAN_RESULT_SCHEMA = join(ROOT, 'src', 'report', 'json', 'scan-result.schema.json');
 /** A multitool run takes ~10 s (a .NET start-up). */
 export const SARIF_MULTITOOL_TIMEOUT_MS = 120_000;
@@ -32,7 +39,9 @@ const compiled = new Map<string, ValidateFunction>();
 async function compile(path: string, draft2020: boolean): Promise<ValidateFunction> {
   const hit = compiled.get(path);
   if (hit) return hit;
-  const ajv = draft2020 ? new Ajv2020({ allErrors: true, strict: false }) : new Ajv({ allErrors: true, strict: false });
+  const ajv = draft2020
+    ? new Ajv2020({ allErrors: true, strict: false })
+    : new Ajv({ allErrors: true, strict: false });
   addFormats.default(ajv);
   const v = ajv.compile(JSON.parse(await readFile(path, 'utf8')) as object);
   compiled.set(path, v);
@@ -40,7 +49,9 @@ async function compile(path: string, draft2020: boolean): Promise<ValidateFuncti
 }
 
 function schemaErrors(v: ValidateFunction, doc: unknown): string[] {
-  return v(doc) ? [] : (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  return v(doc)
+    ? []
+    : (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }
 
 function sarifMultitoolDir(): string {
@@ -62,9 +73,13 @@ async function multitool(file: string): Promise<string[]> {
   const bin = require.resolve('@microsoft/sarif-multitool/bin.js');
   // bin.js hands the arguments to a shell: quote the ';'-separated list
   const args = [bin, 'validate', file, '--rule-kind', '"Sarif;Gh"'];
-  const { stdout, stderr } = await run(process.execPath, args, { timeout: SARIF_MULTITOOL_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout, stderr } = await run(process.execPath, args, {
+    timeout: SARIF_MULTITOOL_TIMEOUT_MS,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const lines = `${stdout}\n${stderr}`.split('\n');
-  if (!lines.some((l) => l.includes('Analysis completed successfully'))) return [`sarif-multitool did not complete:\n${stdout}\n${stderr}`];
+  if (!lines.some((l) => l.includes('Analysis completed successfully')))
+    return [`sarif-multitool did not complete:\n${stdout}\n${stderr}`];
   return lines.filter((l) => /: (error|warning) [A-Z]+\d+: /.test(l)).map((l) => l.replace(file, 'FILE'));
 }
 

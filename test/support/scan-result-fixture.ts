@@ -9,7 +9,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScanResult } from '../../src/match/model.js';
 
-export const SCAN_RESULT_FIXTURE = join(import.meta.dirname, '..', '..', 'src', 'report', 'testdata', 'scan-result.json');
+export const SCAN_RESULT_FIXTURE = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'src',
+  'report',
+  'testdata',
+  'scan-result.json',
+);
 
 let text: string | undefined;
 

@@ -162,7 +162,11 @@ export function parseXml(text: string): XmlElement {
   if (r.startsWith('<?xml')) {
     r.pos += 5;
     const decl = r.until('?>', 'XML declaration');
-    if (!/^\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][-A-Za-z0-9._]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*$/.test(decl)) {
+    if (
+      !/^\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][-A-Za-z0-9._]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*$/.test(
+        decl,
+      )
+    ) {
       r.fail(`malformed XML declaration "${decl}"`);
     }
   }

@@ -16,7 +16,13 @@ interface Vuln {
   id: string;
   source: { name: string; url?: string };
   references?: Array<{ id: string; source: { name: string; url?: string } }>;
-  ratings: Array<{ source: { name: string }; score?: number; severity: string; method: string; vector?: string }>;
+  ratings: Array<{
+    source: { name: string };
+    score?: number;
+    severity: string;
+    method: string;
+    vector?: string;
+  }>;
   cwes?: number[];
   analysis: { state: string; response?: string[]; detail: string };
   affects: Array<{ ref: string; versions: Array<{ version: string; status: string }> }>;
@@ -28,7 +34,8 @@ interface Bom {
   metadata: { tools: { components: Array<{ name: string }> } };
 }
 
-const write = (r: ScanResult): Promise<string> => render((out) => cyclonedxJson.write(r, out, { color: false }));
+const write = (r: ScanResult): Promise<string> =>
+  render((out) => cyclonedxJson.write(r, out, { color: false }));
 
 describe('cyclonedx-json report', () => {
   it('writes the SBOM with vulnerabilities (golden) and validates against CycloneDX 1.6', async () => {
@@ -40,7 +47,10 @@ describe('cyclonedx-json report', () => {
   it('carries the same components as `corral sbom -o cyclonedx-json`', async () => {
     const scan = scanResultFixture();
     const report = JSON.parse(await write(scan)) as Record<string, unknown>;
-    const sbom = JSON.parse(await render((out) => encodeCycloneDx(scan.sbom, out))) as Record<string, unknown>;
+    const sbom = JSON.parse(await render((out) => encodeCycloneDx(scan.sbom, out))) as Record<
+      string,
+      unknown
+    >;
     assert.deepEqual(report.components, sbom.components);
     assert.deepEqual(report.dependencies, sbom.dependencies);
   });
@@ -48,13 +58,23 @@ describe('cyclonedx-json report', () => {
   it('points affects[].ref at the package components and lists aliases in references', async () => {
     const bom = JSON.parse(await write(scanResultFixture())) as Bom;
     const refs = new Set(bom.components.map((c) => c['bom-ref']));
-    for (const v of bom.vulnerabilities) for (const a of v.affects) assert.ok(refs.has(a.ref), `${v.id} affects unknown ${a.ref}`);
+    for (const v of bom.vulnerabilities)
+      for (const a of v.affects) assert.ok(refs.has(a.ref), `${v.id} affects unknown ${a.ref}`);
     const urllib = bom.vulnerabilities.find((v) => v.id === 'CVE-2023-43804')!;
     assert.deepEqual(urllib.references, [
-      { id: 'GHSA-v845-jxx5-vc9f', source: { name: 'GitHub', url: 'https://github.com/advisories/GHSA-v845-jxx5-vc9f' } },
-      { id: 'DLA-3610-1', source: { name: 'Debian', url: 'https://security-tracker.debian.org/tracker/DLA-3610-1' } },
+      {
+        id: 'GHSA-v845-jxx5-vc9f',
+        source: { name: 'GitHub', url: 'https://github.com/advisories/GHSA-v845-jxx5-vc9f' },
+      },
+      {
+        id: 'DLA-3610-1',
+        source: { name: 'Debian', url: 'https://security-tracker.debian.org/tracker/DLA-3610-1' },
+      },
     ]);
-    assert.deepEqual(urllib.ratings.map((r) => `${r.source.name}:${r.severity}:${r.method}`), ['debian:medium:other', 'ghsa:high:CVSSv31', 'nvd:high:CVSSv31']);
+    assert.deepEqual(
+      urllib.ratings.map((r) => `${r.source.name}:${r.severity}:${r.method}`),
+      ['debian:medium:other', 'ghsa:high:CVSSv31', 'nvd:high:CVSSv31'],
+    );
     const openssl = bom.vulnerabilities.find((v) => v.id === 'CVE-2024-0727')!;
     assert.equal(openssl.affects.length, 2, 'libssl3 and openssl share one entry');
     assert.deepEqual(openssl.affects[0]!.versions, [
@@ -78,7 +98,9 @@ describe('cyclonedx-json report', () => {
 
   it('records KEV and EPSS as properties', async () => {
     const bom = JSON.parse(await write(scanResultFixture())) as Bom;
-    const props = Object.fromEntries(bom.vulnerabilities.find((v) => v.id === 'CVE-2023-4911')!.properties.map((p) => [p.name, p.value]));
+    const props = Object.fromEntries(
+      bom.vulnerabilities.find((v) => v.id === 'CVE-2023-4911')!.properties.map((p) => [p.name, p.value]),
+    );
     assert.equal(props['corral:kev:dateAdded'], '2023-11-21');
     assert.equal(props['corral:kev:knownRansomware'], 'false');
     assert.equal(props['corral:epss:score'], '0.71923');
@@ -94,12 +116,21 @@ describe('cyclonedx-json report', () => {
     assert.deepEqual(await validateCycloneDx(text), []);
     const bom = JSON.parse(text) as Bom;
     assert.ok(bom.components.some((c) => c['bom-ref'] === lodash));
-    assert.deepEqual(bom.metadata.tools.components.map((t) => t.name), ['syft', 'corral']);
+    assert.deepEqual(
+      bom.metadata.tools.components.map((t) => t.name),
+      ['syft', 'corral'],
+    );
   });
 
   it('maps rating methods and dates', () => {
-    assert.equal(cdxMethod({ source: 'nvd', level: 'high', type: 'CVSS_V3', vector: 'CVSS:3.0/AV:N' }), 'CVSSv3');
-    assert.equal(cdxMethod({ source: 'nvd', level: 'high', type: 'CVSS_V4', vector: 'CVSS:4.0/AV:N' }), 'CVSSv4');
+    assert.equal(
+      cdxMethod({ source: 'nvd', level: 'high', type: 'CVSS_V3', vector: 'CVSS:3.0/AV:N' }),
+      'CVSSv3',
+    );
+    assert.equal(
+      cdxMethod({ source: 'nvd', level: 'high', type: 'CVSS_V4', vector: 'CVSS:4.0/AV:N' }),
+      'CVSSv4',
+    );
     assert.equal(cdxMethod({ source: 'nvd', level: 'high', type: 'CVSS_V2', vector: 'AV:N/AC:L' }), 'CVSSv2');
     assert.equal(cdxMethod({ source: 'debian', level: 'low', type: 'distro' }), 'other');
     assert.equal(isoDateTime('2024-01-26'), '2024-01-26T00:00:00Z');

@@ -11,7 +11,7 @@ import type { ScanResult } from '../../match/model.js';
 import { encodeCycloneDx } from '../../sbom/cyclonedx-json/encode.js';
 import { streamed, writeJson } from '../../sbom/json-writer.js';
 import type { Sbom } from '../../sbom/model.js';
-import type { ReportWriter } from '../report.js';
+import type { ReportOptions, ReportWriter } from '../report.js';
 import { CORRAL_TOOL } from '../tool.js';
 import { cdxVulnerabilities } from './vulnerabilities.js';
 
@@ -31,8 +31,12 @@ class TextSink extends Writable {
 /** The SBOM plus any finding package it lacks, so that every `affects[].ref` names a component. */
 function sbomCoveringFindings(result: ScanResult): Sbom {
   const ids = new Set(result.sbom.packages.map((p) => p.id));
-  const missing = new Map(result.findings.filter((f) => !ids.has(f.package.id)).map((f) => [f.package.id, f.package]));
-  return missing.size === 0 ? result.sbom : { ...result.sbom, packages: [...result.sbom.packages, ...missing.values()] };
+  const missing = new Map(
+    result.findings.filter((f) => !ids.has(f.package.id)).map((f) => [f.package.id, f.package]),
+  );
+  return missing.size === 0
+    ? result.sbom
+    : { ...result.sbom, packages: [...result.sbom.packages, ...missing.values()] };
 }
 
 interface ToolComponent {
@@ -43,15 +47,19 @@ interface ToolComponent {
 function withCorralTool(metadata: unknown): unknown {
   const m = metadata as { tools?: { components?: ToolComponent[] } } | undefined;
   const tools = m?.tools?.components;
-  if (m === undefined || tools === undefined || tools.some((t) => t.name === CORRAL_TOOL.name)) return metadata;
+  if (m === undefined || tools === undefined || tools.some((t) => t.name === CORRAL_TOOL.name))
+    return metadata;
   const corral = { type: 'application', name: CORRAL_TOOL.name, version: CORRAL_TOOL.version };
   return { ...m, tools: { ...m.tools, components: [...tools, corral] } };
 }
 
-async function writeCycloneDx(result: ScanResult, out: Writable): Promise<void> {
+async function writeCycloneDx(result: ScanResult, out: Writable, _opts: ReportOptions): Promise<void> {
   const sink = new TextSink();
   await encodeCycloneDx(sbomCoveringFindings(result), sink);
-  const bom = JSON.parse(sink.text()) as Record<string, unknown> & { components?: unknown[]; dependencies?: unknown[] };
+  const bom = JSON.parse(sink.text()) as Record<string, unknown> & {
+    components?: unknown[];
+    dependencies?: unknown[];
+  };
   await writeJson(out, {
     ...bom,
     metadata: withCorralTool(bom.metadata),

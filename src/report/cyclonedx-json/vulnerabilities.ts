@@ -47,7 +47,8 @@ const ANALYSIS_DETAIL: Record<FixState, string> = {
   fixed: 'A fixed version is available.',
   'not-fixed': 'No fixed version is available yet.',
   'wont-fix': 'The distribution will not fix this vulnerability in this release.',
-  'end-of-life': 'The release is end-of-life and gets no more security fixes; upgrade to a supported release.',
+  'end-of-life':
+    'The release is end-of-life and gets no more security fixes; upgrade to a supported release.',
   'not-affected': 'Not affected.',
   unknown: 'The fix state is unknown.',
 };
@@ -84,7 +85,9 @@ export function isoDateTime(s: string | undefined): string | undefined {
   if (s === undefined) return undefined;
   const t = /^\d{4}-\d\d-\d\d$/.test(s) ? `${s}T00:00:00Z` : s;
   const d = new Date(t);
-  return Number.isNaN(d.getTime()) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(t) ? undefined : t;
+  return Number.isNaN(d.getTime()) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(t)
+    ? undefined
+    : t;
 }
 
 function properties(f: Finding): Array<{ name: string; value: string }> {
@@ -111,7 +114,9 @@ function affects(findings: readonly Finding[]): Array<Record<string, unknown>> {
     ref: f.package.id,
     versions: [
       ...(f.package.version !== '' ? [{ version: f.package.version, status: 'affected' }] : []),
-      ...(f.fixState === 'fixed' && f.fixedIn !== undefined ? [{ version: f.fixedIn, status: 'unaffected' }] : []),
+      ...(f.fixState === 'fixed' && f.fixedIn !== undefined
+        ? [{ version: f.fixedIn, status: 'unaffected' }]
+        : []),
     ],
   }));
 }
@@ -119,7 +124,11 @@ function affects(findings: readonly Finding[]): Array<Record<string, unknown>> {
 function analysis(f: Finding): Record<string, unknown> {
   const a = ANALYSIS[f.fixState];
   const note = f.note !== undefined && f.note !== '' ? ` ${f.note}` : '';
-  return { state: a.state, ...(a.response.length > 0 && { response: a.response }), detail: `${ANALYSIS_DETAIL[f.fixState]}${note}` };
+  return {
+    state: a.state,
+    ...(a.response.length > 0 && { response: a.response }),
+    detail: `${ANALYSIS_DETAIL[f.fixState]}${note}`,
+  };
 }
 
 function vulnerability(bomRef: string, findings: readonly Finding[]): Record<string, unknown> {

@@ -16,7 +16,11 @@ interface Vuln {
   solution: string;
   identifiers: Array<{ type: string; name: string; value: string; url?: string }>;
   cvss_vectors?: Array<{ vendor: string; vector: string }>;
-  location: { dependency: { package: { name: string }; version: string }; operating_system: string; image: string };
+  location: {
+    dependency: { package: { name: string }; version: string };
+    operating_system: string;
+    image: string;
+  };
 }
 interface Report {
   version: string;
@@ -35,8 +39,18 @@ describe('gitlab report', () => {
     const report = JSON.parse(text) as Report;
     assert.equal(report.version, '15.2.4');
     assert.deepEqual(
-      { type: report.scan.type, start: report.scan.start_time, end: report.scan.end_time, status: report.scan.status },
-      { type: 'container_scanning', start: '2024-06-02T10:15:00', end: '2024-06-02T10:15:04', status: 'success' },
+      {
+        type: report.scan.type,
+        start: report.scan.start_time,
+        end: report.scan.end_time,
+        status: report.scan.status,
+      },
+      {
+        type: 'container_scanning',
+        start: '2024-06-02T10:15:00',
+        end: '2024-06-02T10:15:04',
+        status: 'success',
+      },
     );
     assert.equal(report.vulnerabilities.length, scanResultFixture().findings.length);
     assert.deepEqual(report.remediations, []);
@@ -50,7 +64,10 @@ describe('gitlab report', () => {
       operating_system: 'debian 12',
       image: 'registry.example.com/team/app:1.4.2',
     });
-    assert.deepEqual(v.identifiers.map((i) => `${i.type}:${i.value}`), ['cve:CVE-2023-43804', 'ghsa:GHSA-v845-jxx5-vc9f', 'dla:DLA-3610-1', 'cwe:200']);
+    assert.deepEqual(
+      v.identifiers.map((i) => `${i.type}:${i.value}`),
+      ['cve:CVE-2023-43804', 'ghsa:GHSA-v845-jxx5-vc9f', 'dla:DLA-3610-1', 'cwe:200'],
+    );
     assert.equal(v.severity, 'Medium');
     assert.equal(v.solution, 'Upgrade python3-urllib3 to 1.26.12-1+deb12u1 or later.');
     const glob = report.vulnerabilities.find((x) => x.identifiers[0]!.value === 'CVE-2010-4756')!;
@@ -61,7 +78,10 @@ describe('gitlab report', () => {
   it('gives each finding a stable, unique id', async () => {
     const a = JSON.parse(await write(scanResultFixture())) as Report;
     const b = JSON.parse(await write(scanResultFixture())) as Report;
-    assert.deepEqual(a.vulnerabilities.map((v) => v.id), b.vulnerabilities.map((v) => v.id));
+    assert.deepEqual(
+      a.vulnerabilities.map((v) => v.id),
+      b.vulnerabilities.map((v) => v.id),
+    );
     assert.equal(new Set(a.vulnerabilities.map((v) => v.id)).size, a.vulnerabilities.length);
     assert.match(nameUuid('x'), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
@@ -69,7 +89,12 @@ describe('gitlab report', () => {
   it('stays valid without a distro, with odd vectors and long summaries', async () => {
     const scan = scanResultFixture();
     delete scan.sbom.distro;
-    scan.findings[0]!.vulnerability.severities.push({ source: 'x', level: 'high', type: 'CVSS_V3', vector: 'not a vector' });
+    scan.findings[0]!.vulnerability.severities.push({
+      source: 'x',
+      level: 'high',
+      type: 'CVSS_V3',
+      vector: 'not a vector',
+    });
     scan.findings[1]!.vulnerability.summary = 'x'.repeat(5000);
     scan.findings[2]!.vulnerability.references.push({ url: 'javascript:alert(1)' });
     const text = await write(scan);

@@ -13,7 +13,7 @@ import { streamed, writeJson } from '../../sbom/json-writer.js';
 import type { SeverityLevel } from '../../vulndb/model.js';
 import { advisorySource, cweNumber, cweUrl } from '../advisory-links.js';
 import { sortedFindings } from '../order.js';
-import type { ReportWriter } from '../report.js';
+import type { ReportOptions, ReportWriter } from '../report.js';
 import { epssPercent, fixLabel, imageLabel, solutionText } from '../summary.js';
 import { CORRAL_TOOL } from '../tool.js';
 
@@ -88,7 +88,12 @@ function details(f: Finding): Record<string, unknown> {
   const text = (name: string, value: string): Record<string, string> => ({ name, type: 'text', value });
   return {
     fix_state: text('Fix state', fixLabel(f)),
-    ...(l && { layer: text('Introduced in layer', `${l.index}${l.baseImage === true ? ' (base image)' : ''}${l.createdBy !== undefined ? `: ${l.createdBy.trim()}` : ''}`) }),
+    ...(l && {
+      layer: text(
+        'Introduced in layer',
+        `${l.index}${l.baseImage === true ? ' (base image)' : ''}${l.createdBy !== undefined ? `: ${l.createdBy.trim()}` : ''}`,
+      ),
+    }),
     ...(f.vulnerability.kev && { kev: text('CISA KEV', `added ${f.vulnerability.kev.dateAdded}`) }),
     ...(f.vulnerability.epss && { epss: text('EPSS', epssPercent(f)) }),
     ...(f.package.purl !== '' && { purl: text('Package URL', f.package.purl) }),
@@ -99,7 +104,9 @@ function vulnerability(f: Finding, os: string, image: string): Record<string, un
   const v = f.vulnerability;
   const p = f.package;
   const summary = v.summary?.replace(/\s+/g, ' ').trim();
-  const links = [...new Set(v.references.map((r) => r.url).filter((u) => URL_PATTERN.test(u)))].map((url) => ({ url }));
+  const links = [...new Set(v.references.map((r) => r.url).filter((u) => URL_PATTERN.test(u)))].map(
+    (url) => ({ url }),
+  );
   const vectors = cvssVectors(f);
   return {
     id: nameUuid([v.id, p.type, p.name, p.version, p.locations[0]?.path ?? ''].join('\0')),
@@ -117,10 +124,18 @@ function vulnerability(f: Finding, os: string, image: string): Record<string, un
 
 export function gitlabReport(result: ScanResult): Record<string, unknown> {
   const { distro, image } = result.sbom;
-  const os = distro ? [distro.id, distro.versionId].filter((s) => s !== undefined && s !== '').join(' ') : 'unknown';
+  const os = distro
+    ? [distro.id, distro.versionId].filter((s) => s !== undefined && s !== '').join(' ')
+    : 'unknown';
   const end = gitlabTime(result.scannedAt) ?? '1970-01-01T00:00:00';
   const start = gitlabTime(result.sbom.createdAt);
-  const tool = { id: CORRAL_TOOL.name, name: CORRAL_TOOL.displayName, version: CORRAL_TOOL.version, vendor: { name: CORRAL_TOOL.displayName }, url: CORRAL_TOOL.informationUri };
+  const tool = {
+    id: CORRAL_TOOL.name,
+    name: CORRAL_TOOL.displayName,
+    version: CORRAL_TOOL.version,
+    vendor: { name: CORRAL_TOOL.displayName },
+    url: CORRAL_TOOL.informationUri,
+  };
   return {
     version: GITLAB_SCHEMA_VERSION,
     schema: GITLAB_SCHEMA_URI,
@@ -132,7 +147,9 @@ export function gitlabReport(result: ScanResult): Record<string, unknown> {
       end_time: end,
       status: 'success',
     },
-    vulnerabilities: streamed(sortedFindings(result.findings).map((f) => vulnerability(f, os, imageLabel(image)))),
+    vulnerabilities: streamed(
+      sortedFindings(result.findings).map((f) => vulnerability(f, os, imageLabel(image))),
+    ),
     remediations: [],
   };
 }
@@ -141,5 +158,5 @@ export const gitlab = {
   id: 'gitlab',
   description: 'GitLab container-scanning report (security report schema 15)',
   contentType: 'application/json',
-  write: (result: ScanResult, out: Writable) => writeJson(out, gitlabReport(result)),
+  write: (result: ScanResult, out: Writable, _opts: ReportOptions) => writeJson(out, gitlabReport(result)),
 } satisfies ReportWriter;

@@ -13,7 +13,7 @@ import type { Sbom } from '../../sbom/model.js';
 import { streamed, writeJson } from '../../sbom/json-writer.js';
 import { sortedPackages } from '../../sbom/ordering.js';
 import { sortedFindings } from '../order.js';
-import type { ReportWriter } from '../report.js';
+import type { ReportOptions, ReportWriter } from '../report.js';
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -54,5 +54,6 @@ export const json = {
   id: 'json',
   description: 'the scan result as JSON (documented, versioned schema)',
   contentType: 'application/json',
-  write: (result: ScanResult, out: Writable) => writeJson(out, scanResultDocument(result)),
+  write: (result: ScanResult, out: Writable, _opts: ReportOptions) =>
+    writeJson(out, scanResultDocument(result)),
 } satisfies ReportWriter;

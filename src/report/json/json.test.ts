@@ -16,7 +16,14 @@ describe('json report', () => {
     await assertGolden(join(TESTDATA, 'scan-result.golden.json'), text);
     const doc = JSON.parse(text) as ScanResult;
     assert.equal(doc.schemaVersion, SCAN_RESULT_SCHEMA_VERSION);
-    assert.deepEqual(Object.keys(doc), ['schemaVersion', 'scannedAt', 'db', 'sbom', 'findings', 'notComparable']);
+    assert.deepEqual(Object.keys(doc), [
+      'schemaVersion',
+      'scannedAt',
+      'db',
+      'sbom',
+      'findings',
+      'notComparable',
+    ]);
     assert.deepEqual(
       doc.findings.slice(0, 4).map((f) => `${f.severity} ${f.vulnerability.id}`),
       ['critical CVE-2019-8457', 'high CVE-2021-23337', 'high CVE-2023-31484', 'high CVE-2023-4911'],
@@ -31,7 +38,10 @@ describe('json report', () => {
       [...doc.findings].sort((a, b) => key(a).localeCompare(key(b))),
       [...input.findings].sort((a, b) => key(a).localeCompare(key(b))),
     );
-    assert.deepEqual(new Set(doc.sbom.packages.map((p) => p.id)), new Set(input.sbom.packages.map((p) => p.id)));
+    assert.deepEqual(
+      new Set(doc.sbom.packages.map((p) => p.id)),
+      new Set(input.sbom.packages.map((p) => p.id)),
+    );
     assert.deepEqual({ ...doc, findings: [], sbom: null }, { ...input, findings: [], sbom: null });
   });
 
@@ -42,14 +52,26 @@ describe('json report', () => {
   });
 
   it('the schema rejects what the model forbids', async () => {
-    const bad = scanResultFixture() as unknown as { findings: Array<Record<string, unknown>>; extra?: number };
+    const bad = scanResultFixture() as unknown as {
+      findings: Array<Record<string, unknown>>;
+      extra?: number;
+    };
     bad.findings[0]!.severity = 'severe';
     bad.findings[1]!.fixState = 'maybe';
     bad.extra = 1;
     const errors = await validateScanResultJson(JSON.stringify(bad));
-    assert.ok(errors.some((e) => e.startsWith('/findings/0/severity')), errors.join('\n'));
-    assert.ok(errors.some((e) => e.startsWith('/findings/1/fixState')), errors.join('\n'));
-    assert.ok(errors.some((e) => e.includes('"additionalProperty":"extra"')), errors.join('\n'));
+    assert.ok(
+      errors.some((e) => e.startsWith('/findings/0/severity')),
+      errors.join('\n'),
+    );
+    assert.ok(
+      errors.some((e) => e.startsWith('/findings/1/fixState')),
+      errors.join('\n'),
+    );
+    assert.ok(
+      errors.some((e) => e.includes('"additionalProperty":"extra"')),
+      errors.join('\n'),
+    );
   });
 
   it('documents every top-level and finding field in README.md', async () => {
@@ -60,8 +82,11 @@ describe('json report', () => {
     };
     const fields = [
       ...Object.keys(schema.properties),
-      ...['finding', 'vulnerability', 'severityRating'].flatMap((d) => Object.keys(schema.definitions[d]!.properties)),
+      ...['finding', 'vulnerability', 'severityRating'].flatMap((d) =>
+        Object.keys(schema.definitions[d]!.properties),
+      ),
     ];
-    for (const f of fields) assert.match(readme, new RegExp(`\`${f}\``), `README.md does not mention \`${f}\``);
+    for (const f of fields)
+      assert.match(readme, new RegExp(`\`${f}\``), `README.md does not mention \`${f}\``);
   });
 });

@@ -37,9 +37,16 @@ function details(f: Finding): string {
     ...(v.summary !== undefined ? [v.summary] : []),
     `Package: ${p.name} ${p.version} (${p.purl})`,
     ...p.locations.slice(0, 1).map((l) => `Path: ${l.path}`),
-    ...(f.introducedInLayer ? [`Layer: ${f.introducedInLayer.index}${f.introducedInLayer.baseImage === true ? ' (base image)' : ''}`] : []),
+    ...(f.introducedInLayer
+      ? [
+          `Layer: ${f.introducedInLayer.index}${f.introducedInLayer.baseImage === true ? ' (base image)' : ''}`,
+        ]
+      : []),
     `Fix: ${fixLabel(f)}. ${solutionText(f)}`,
-    ...v.severities.map((s) => `Rating: ${s.source} ${s.level}${s.score !== undefined ? ` ${s.score}` : ''}${s.vector !== undefined ? ` ${s.vector}` : ''}`),
+    ...v.severities.map(
+      (s) =>
+        `Rating: ${s.source} ${s.level}${s.score !== undefined ? ` ${s.score}` : ''}${s.vector !== undefined ? ` ${s.vector}` : ''}`,
+    ),
     ...(v.kev ? [`CISA KEV: added ${v.kev.dateAdded}`] : []),
     ...(v.epss ? [`EPSS: ${epssPercent(f)}`] : []),
     ...v.references.map((r) => `Reference: ${r.url}`),
@@ -49,9 +56,16 @@ function details(f: Finding): string {
 
 function testcase(f: Finding, opts: ReportOptions): string {
   const p = f.package;
-  const head = `    <testcase${attrs([['name', f.vulnerability.id], ['classname', `${p.type}.${p.name}`], ['time', ZERO_TIME]])}>\n`;
+  const head = `    <testcase${attrs([
+    ['name', f.vulnerability.id],
+    ['classname', `${p.type}.${p.name}`],
+    ['time', ZERO_TIME],
+  ])}>\n`;
   const body = fails(f, opts)
-    ? `      <failure${attrs([['message', `${f.vulnerability.id} (${f.severity}) in ${p.name} ${p.version}: fix ${fixLabel(f)}`], ['type', f.severity]])}>${xmlText(details(f))}</failure>\n`
+    ? `      <failure${attrs([
+        ['message', `${f.vulnerability.id} (${f.severity}) in ${p.name} ${p.version}: fix ${fixLabel(f)}`],
+        ['type', f.severity],
+      ])}>${xmlText(details(f))}</failure>\n`
     : `      <system-out>${xmlText(details(f))}</system-out>\n`;
   return `${head}${body}    </testcase>\n`;
 }
@@ -75,7 +89,13 @@ function testsuite(g: PackageFindings, timestamp: string | undefined, opts: Repo
   ] as const;
   const propLines = props
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `      <property${attrs([['name', k], ['value', v]])}/>\n`)
+    .map(
+      ([k, v]) =>
+        `      <property${attrs([
+          ['name', k],
+          ['value', v],
+        ])}/>\n`,
+    )
     .join('');
   return `${head}    <properties>\n${propLines}    </properties>\n${g.findings.map((f) => testcase(f, opts)).join('')}  </testsuite>\n`;
 }
@@ -85,8 +105,20 @@ function testsuite(g: PackageFindings, timestamp: string | undefined, opts: Repo
  * test case at all ("None of the test reports contained any result").
  */
 function cleanSuite(name: string, timestamp: string | undefined): string {
-  const suite = attrs([['name', name], ['tests', 1], ['failures', 0], ['errors', 0], ['skipped', 0], ['time', ZERO_TIME], ['timestamp', timestamp]]);
-  const testcase = attrs([['name', 'no known vulnerabilities'], ['classname', 'corral.scan'], ['time', ZERO_TIME]]);
+  const suite = attrs([
+    ['name', name],
+    ['tests', 1],
+    ['failures', 0],
+    ['errors', 0],
+    ['skipped', 0],
+    ['time', ZERO_TIME],
+    ['timestamp', timestamp],
+  ]);
+  const testcase = attrs([
+    ['name', 'no known vulnerabilities'],
+    ['classname', 'corral.scan'],
+    ['time', ZERO_TIME],
+  ]);
   return `  <testsuite${suite}>\n    <testcase${testcase}/>\n  </testsuite>\n`;
 }
 
@@ -96,8 +128,15 @@ async function writeJunit(result: ScanResult, out: Writable, opts: ReportOptions
   const timestamp = junitTimestamp(result.scannedAt);
   const name = `corral scan ${imageLabel(result.sbom.image)}`;
   const tests = Math.max(result.findings.length, 1);
-  const root = `<testsuites${attrs([['name', name], ['tests', tests], ['failures', failures], ['errors', 0], ['time', ZERO_TIME]])}>\n`;
-  const suites = groups.length > 0 ? groups.map((g) => testsuite(g, timestamp, opts)) : [cleanSuite(name, timestamp)];
+  const root = `<testsuites${attrs([
+    ['name', name],
+    ['tests', tests],
+    ['failures', failures],
+    ['errors', 0],
+    ['time', ZERO_TIME],
+  ])}>\n`;
+  const suites =
+    groups.length > 0 ? groups.map((g) => testsuite(g, timestamp, opts)) : [cleanSuite(name, timestamp)];
   const chunks = [XML_DECLARATION + root, ...suites, '</testsuites>\n'];
   for (const c of chunks) if (!out.write(c)) await once(out, 'drain');
 }

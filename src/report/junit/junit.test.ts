@@ -12,7 +12,8 @@ import { xmlAttr, xmlText } from './xml.js';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
 
-const write = (r: ScanResult, opts: ReportOptions = { color: false }): Promise<string> => render((out) => junit.write(r, out, opts));
+const write = (r: ScanResult, opts: ReportOptions = { color: false }): Promise<string> =>
+  render((out) => junit.write(r, out, opts));
 
 describe('junit report', () => {
   it('writes a suite per package and a case per finding; failOn high fails high and critical (golden)', async () => {
@@ -29,10 +30,13 @@ describe('junit report', () => {
     const [looney, glob] = libc.cases;
     assert.equal(looney!.name, 'CVE-2023-4911');
     assert.equal(looney!.classname, 'deb.libc6');
-    assert.deepEqual({ message: looney!.failure!.message, type: looney!.failure!.type }, {
-      message: 'CVE-2023-4911 (high) in libc6 2.36-9+deb12u1: fix 2.36-9+deb12u3',
-      type: 'high',
-    });
+    assert.deepEqual(
+      { message: looney!.failure!.message, type: looney!.failure!.type },
+      {
+        message: 'CVE-2023-4911 (high) in libc6 2.36-9+deb12u1: fix 2.36-9+deb12u3',
+        type: 'high',
+      },
+    );
     assert.match(looney!.failure!.text, /CISA KEV: added 2023-11-21/);
     assert.equal(glob!.failure, undefined, 'negligible passes under --fail-on high');
     assert.match(glob!.systemOut!, /^CVE-2010-4756: negligible\n/);
@@ -59,7 +63,9 @@ describe('junit report', () => {
   });
 
   it('writes one passing case when nothing is vulnerable (Jenkins fails a build on an empty report)', async () => {
-    const report = readJunit(await write({ ...scanResultFixture(), findings: [] }, { color: false, failOn: 'low' }));
+    const report = readJunit(
+      await write({ ...scanResultFixture(), findings: [] }, { color: false, failOn: 'low' }),
+    );
     assert.equal(report.tests, 1);
     assert.equal(report.failures, 0);
     assert.equal(report.suites[0]!.cases[0]!.name, 'no known vulnerabilities');
@@ -72,8 +78,26 @@ describe('junit report', () => {
     assert.throws(() => parseXml('<a>&nbsp;</a>'), /unknown entity/);
     assert.throws(() => parseXml('<a>\u0001</a>'), /not allowed/);
     assert.throws(() => parseXml('<a/><b/>'), /after the root/);
-    assert.throws(() => readJunit('<testsuites><testsuite name="s" tests="2"><testcase name="t" classname="c"/></testsuite></testsuites>'), /tests=2 but 1/);
-    assert.throws(() => readJunit('<testsuite name="s" tests="1" failures="0"><testcase name="t" classname="c"><failure message="m" type="t"/></testcase></testsuite>'), /failures=0/);
-    assert.throws(() => readJunit('<testsuite name="s" tests="1" timestamp="2024-06-02T10:15:04Z"><testcase name="t" classname="c"/></testsuite>'), /timestamp/);
+    assert.throws(
+      () =>
+        readJunit(
+          '<testsuites><testsuite name="s" tests="2"><testcase name="t" classname="c"/></testsuite></testsuites>',
+        ),
+      /tests=2 but 1/,
+    );
+    assert.throws(
+      () =>
+        readJunit(
+          '<testsuite name="s" tests="1" failures="0"><testcase name="t" classname="c"><failure message="m" type="t"/></testcase></testsuite>',
+        ),
+      /failures=0/,
+    );
+    assert.throws(
+      () =>
+        readJunit(
+          '<testsuite name="s" tests="1" timestamp="2024-06-02T10:15:04Z"><testcase name="t" classname="c"/></testsuite>',
+        ),
+      /timestamp/,
+    );
   });
 });

@@ -12,7 +12,11 @@ const REPLACEMENT = '\uFFFD';
 
 /** Character data: `&`, `<`, `>` escaped (`>` for `]]>`), invalid characters replaced by U+FFFD. */
 export function xmlText(s: string): string {
-  return s.replace(NOT_XML_CHAR, REPLACEMENT).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return s
+    .replace(NOT_XML_CHAR, REPLACEMENT)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 /**
@@ -20,7 +24,11 @@ export function xmlText(s: string): string {
  * references so attribute-value normalisation does not turn them into spaces.
  */
 export function xmlAttr(s: string): string {
-  return xmlText(s).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+  return xmlText(s)
+    .replace(/"/g, '&quot;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;');
 }
 
 /** `name="value"` pairs for the defined values, in the given order. */

@@ -11,7 +11,15 @@ import { advisorySource } from '../advisory-links.js';
 import { mdCell, mdLink, mdParagraph, mdTable, mdText } from '../markdown-escape.js';
 import { sortedFindings } from '../order.js';
 import type { ReportOptions, ReportWriter } from '../report.js';
-import { countFindings, epssPercent, fixLabel, imageLabel, isFixable, reachesThreshold, summaryLine } from '../summary.js';
+import {
+  countFindings,
+  epssPercent,
+  fixLabel,
+  imageLabel,
+  isFixable,
+  reachesThreshold,
+  summaryLine,
+} from '../summary.js';
 
 /** How many critical/high findings the comment lists before the collapsed details. */
 export const TOP_FINDINGS = 10;
@@ -44,22 +52,27 @@ function gateLines(findings: readonly Finding[], opts: ReportOptions): string[] 
   const failOn = opts.failOn;
   const over = findings.filter((f) => reachesThreshold(f.severity, failOn)).length;
   return over > 0
-    ? ['', `:x: **Gate failed**: ${over} finding${over === 1 ? '' : 's'} at or above \`${failOn}\` (\`--fail-on ${failOn}\`).`]
+    ? [
+        '',
+        `:x: **Gate failed**: ${over} finding${over === 1 ? '' : 's'} at or above \`${failOn}\` (\`--fail-on ${failOn}\`).`,
+      ]
     : ['', `:white_check_mark: **Gate passed**: no finding at or above \`${failOn}\`.`];
 }
 
 function topTable(findings: readonly Finding[]): string[] {
   const severe = findings.filter((f) => f.severity === 'critical' || f.severity === 'high');
   if (severe.length === 0) return [];
-  const rows = severe.slice(0, TOP_FINDINGS).map((f) => [
-    idLink(f),
-    mdCell(f.package.name),
-    mdCell(f.package.version),
-    mdCell(fixLabel(f)),
-    title(f.severity),
-    f.vulnerability.kev ? 'yes' : '',
-    epssPercent(f),
-  ]);
+  const rows = severe
+    .slice(0, TOP_FINDINGS)
+    .map((f) => [
+      idLink(f),
+      mdCell(f.package.name),
+      mdCell(f.package.version),
+      mdCell(fixLabel(f)),
+      title(f.severity),
+      f.vulnerability.kev ? 'yes' : '',
+      epssPercent(f),
+    ]);
   const more = severe.length - rows.length;
   return [
     '',
@@ -72,22 +85,26 @@ function topTable(findings: readonly Finding[]): string[] {
 
 function detailsBlock(findings: readonly Finding[]): string[] {
   if (findings.length === 0) return [];
-  const rows = findings.slice(0, MAX_DETAIL_ROWS).map((f) => [
-    idLink(f),
-    mdCell(f.package.name),
-    mdCell(f.package.version),
-    f.package.type,
-    mdCell(fixLabel(f)),
-    title(f.severity),
-    layerCell(f),
-  ]);
+  const rows = findings
+    .slice(0, MAX_DETAIL_ROWS)
+    .map((f) => [
+      idLink(f),
+      mdCell(f.package.name),
+      mdCell(f.package.version),
+      f.package.type,
+      mdCell(fixLabel(f)),
+      title(f.severity),
+      layerCell(f),
+    ]);
   return [
     '',
     '<details>',
     `<summary>All ${findings.length} finding${findings.length === 1 ? '' : 's'}</summary>`,
     '',
     ...mdTable(['ID', 'Package', 'Installed', 'Type', 'Fixed in', 'Severity', 'Layer'], rows),
-    ...(findings.length > rows.length ? ['', `…and ${findings.length - rows.length} more: see the JSON or SARIF report.`] : []),
+    ...(findings.length > rows.length
+      ? ['', `…and ${findings.length - rows.length} more: see the JSON or SARIF report.`]
+      : []),
     '',
     '</details>',
   ];
@@ -96,7 +113,12 @@ function detailsBlock(findings: readonly Finding[]): string[] {
 function notComparableBlock(result: ScanResult): string[] {
   const n = result.notComparable;
   if (n.length === 0) return [];
-  const rows = n.map((x) => [mdCell(x.package.name), mdCell(x.package.version), x.package.type, mdCell(x.reason)]);
+  const rows = n.map((x) => [
+    mdCell(x.package.name),
+    mdCell(x.package.version),
+    x.package.type,
+    mdCell(x.reason),
+  ]);
   return [
     '',
     '<details>',
@@ -111,7 +133,9 @@ function notComparableBlock(result: ScanResult): string[] {
 export function renderMarkdown(result: ScanResult, opts: ReportOptions): string {
   const findings = sortedFindings(result.findings);
   const { image, distro } = result.sbom;
-  const facts = [distro?.prettyName ?? distro?.id, image.digest, `scanned ${result.scannedAt}`].filter((s) => s !== undefined);
+  const facts = [distro?.prettyName ?? distro?.id, image.digest, `scanned ${result.scannedAt}`].filter(
+    (s) => s !== undefined,
+  );
   const lines = [
     `## Corral scan: ${mdText(imageLabel(image))}`,
     '',

@@ -10,26 +10,39 @@ import { markdown, MAX_DETAIL_ROWS, TOP_FINDINGS } from './index.js';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
 
-const write = (r: ScanResult, opts: ReportOptions = { color: false }): Promise<string> => render((out) => markdown.write(r, out, opts));
+const write = (r: ScanResult, opts: ReportOptions = { color: false }): Promise<string> =>
+  render((out) => markdown.write(r, out, opts));
 
 describe('markdown report', () => {
   it('summarises counts, the gate, top critical/high findings and collapsible details (golden)', async () => {
     const text = await write(scanResultFixture(), { color: false, failOn: 'high' });
     await assertGolden(join(TESTDATA, 'scan-result-fail-on-high.golden.md'), text);
     assert.match(text, /^## Corral scan: registry\.example\.com\/team\/app:1\.4\.2$/m);
-    assert.match(text, /^\*\*11 vulnerabilities: 1 critical, 3 high, 5 medium, 1 low, 1 negligible — 7 fixable; 1 in KEV\*\*$/m);
+    assert.match(
+      text,
+      /^\*\*11 vulnerabilities: 1 critical, 3 high, 5 medium, 1 low, 1 negligible — 7 fixable; 1 in KEV\*\*$/m,
+    );
     assert.match(text, /\*\*Gate failed\*\*: 4 findings at or above `high`/);
     assert.match(text, /^\| High \| 3 \| 2 \|$/m);
-    assert.match(text, /^\| \[CVE-2023-4911\]\(https:\/\/nvd\.nist\.gov\/vuln\/detail\/CVE-2023-4911\) \| libc6 \| 2\.36-9\+deb12u1 \| 2\.36-9\+deb12u3 \| High \| yes \| 71\.9% \|$/m);
+    assert.match(
+      text,
+      /^\| \[CVE-2023-4911\]\(https:\/\/nvd\.nist\.gov\/vuln\/detail\/CVE-2023-4911\) \| libc6 \| 2\.36-9\+deb12u1 \| 2\.36-9\+deb12u3 \| High \| yes \| 71\.9% \|$/m,
+    );
     assert.match(text, /<details>\n<summary>All 11 findings<\/summary>\n\n\| ID \|/);
     assert.match(text, /<summary>1 package not checked: version not comparable<\/summary>/);
   });
 
   it('says the gate passed when nothing reaches failOn, and omits it when unset', async () => {
-    assert.match(await write(scanResultFixture(), { color: false, failOn: 'critical' }), /Gate failed\*\*: 1 finding at/);
+    assert.match(
+      await write(scanResultFixture(), { color: false, failOn: 'critical' }),
+      /Gate failed\*\*: 1 finding at/,
+    );
     const low = scanResultFixture();
     low.findings = low.findings.filter((f) => f.severity === 'low');
-    assert.match(await write(low, { color: false, failOn: 'high' }), /\*\*Gate passed\*\*: no finding at or above `high`/);
+    assert.match(
+      await write(low, { color: false, failOn: 'high' }),
+      /\*\*Gate passed\*\*: no finding at or above `high`/,
+    );
     assert.doesNotMatch(await write(scanResultFixture()), /Gate/);
   });
 
@@ -53,7 +66,10 @@ describe('markdown report', () => {
       vulnerability: { ...base.vulnerability, id: `CVE-2024-${10000 + i}` },
     }));
     const text = await write(scan);
-    assert.equal(text.split('\n').filter((l) => l.startsWith('| [CVE-2024-')).length, TOP_FINDINGS + MAX_DETAIL_ROWS);
+    assert.equal(
+      text.split('\n').filter((l) => l.startsWith('| [CVE-2024-')).length,
+      TOP_FINDINGS + MAX_DETAIL_ROWS,
+    );
     assert.match(text, /…and 5 more: see the JSON or SARIF report\./);
   });
 
@@ -71,6 +87,9 @@ describe('markdown report', () => {
 
   it('reports a clean image', async () => {
     const text = await write({ ...scanResultFixture(), findings: [], notComparable: [] });
-    assert.match(text, /\*\*0 vulnerabilities: 0 critical, 0 high, 0 medium, 0 low — 0 fixable; 0 in KEV\*\*\n$/);
+    assert.match(
+      text,
+      /\*\*0 vulnerabilities: 0 critical, 0 high, 0 medium, 0 low — 0 fixable; 0 in KEV\*\*\n$/,
+    );
   });
 });

@@ -32,7 +32,13 @@ function layerText(f: Finding): string {
 function markdown(id: string, findings: readonly Finding[]): string {
   const v = findings[0]!.vulnerability;
   const aliases = v.aliases.map((a) => mdLink(a, advisorySource(a).url));
-  const rows = findings.map((f) => [mdCell(f.package.name), mdCell(f.package.version), mdCell(fixLabel(f)), f.severity, mdCell(layerText(f))]);
+  const rows = findings.map((f) => [
+    mdCell(f.package.name),
+    mdCell(f.package.version),
+    mdCell(fixLabel(f)),
+    f.severity,
+    mdCell(layerText(f)),
+  ]);
   const refs = v.references.slice(0, MAX_REFERENCES).map((r) => `- ${mdLink(r.url, r.url)}`);
   return [
     `**${mdLink(id, advisorySource(id).url)}**${aliases.length > 0 ? ` (also ${aliases.join(', ')})` : ''}`,

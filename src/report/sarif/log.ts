@@ -17,7 +17,8 @@ import { CORRAL_TOOL } from '../tool.js';
 import { ruleHelp } from './help.js';
 
 export const SARIF_VERSION = '2.1.0';
-export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const SARIF_SCHEMA_URI =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** Key of our fingerprint in `partialFingerprints`; bump the suffix if its inputs ever change. */
 export const FINGERPRINT_KEY = 'corralFinding/v1';
 
@@ -55,7 +56,9 @@ function shortDescription(id: string, f: Finding): string {
 
 /** The highest CVSS score among the findings, else a score standing for the most severe one. */
 function securitySeverity(findings: readonly Finding[]): string | undefined {
-  const scores = findings.map((f) => f.cvssScore ?? SCORE_WITHOUT_CVSS[f.severity]).filter((s) => s !== undefined);
+  const scores = findings
+    .map((f) => f.cvssScore ?? SCORE_WITHOUT_CVSS[f.severity])
+    .filter((s) => s !== undefined);
   return scores.length === 0 ? undefined : Math.max(...scores).toFixed(1);
 }
 
@@ -109,7 +112,13 @@ function result(f: Finding, ruleIndex: number, imageRef: string): Record<string,
     locations: [
       {
         physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } },
-        logicalLocations: [{ name: p.name, fullyQualifiedName: p.purl !== '' ? p.purl : `${p.type}/${p.name}@${p.version}`, kind: 'module' }],
+        logicalLocations: [
+          {
+            name: p.name,
+            fullyQualifiedName: p.purl !== '' ? p.purl : `${p.type}/${p.name}@${p.version}`,
+            kind: 'module',
+          },
+        ],
       },
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f, uri) },
@@ -147,7 +156,9 @@ export function sarifLog(scan: ScanResult): Record<string, unknown> {
             rules: ids.map((id) => rule(id, byId.get(id)!)),
           },
         },
-        results: sortedFindings(scan.findings).map((f) => result(f, index.get(f.vulnerability.id)!, imageRef)),
+        results: sortedFindings(scan.findings).map((f) =>
+          result(f, index.get(f.vulnerability.id)!, imageRef),
+        ),
         properties: {
           imageRef,
           ...(scan.sbom.image.digest !== undefined && { imageDigest: scan.sbom.image.digest }),

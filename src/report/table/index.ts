@@ -65,7 +65,12 @@ function layerHeading(layer: FindingLayer | undefined): string {
 }
 
 /** A row padded to `widths`; the severity cell is coloured after padding so ANSI codes do not skew it. */
-function formatRow(cells: readonly string[], widths: readonly number[], severity: SeverityLevel | undefined, color: boolean): string {
+function formatRow(
+  cells: readonly string[],
+  widths: readonly number[],
+  severity: SeverityLevel | undefined,
+  color: boolean,
+): string {
   const padded = cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)));
   if (severity !== undefined && color) {
     padded[1] = SEVERITY_COLOUR[severity].reduce((s, c) => paint(true, c, s), padded[1]!);
@@ -74,7 +79,12 @@ function formatRow(cells: readonly string[], widths: readonly number[], severity
 }
 
 /** One section: a heading per layer, under it each package and its findings. */
-function sectionLines(section: Section, groups: readonly PackageFindings[], widths: readonly number[], color: boolean): string[] {
+function sectionLines(
+  section: Section,
+  groups: readonly PackageFindings[],
+  widths: readonly number[],
+  color: boolean,
+): string[] {
   const lines = ['', paint(color, 'bold', section), formatRow(HEADER, widths, undefined, false)];
   let layer: number | undefined = -1;
   for (const g of groups) {
@@ -98,17 +108,24 @@ function findingLines(groups: readonly PackageFindings[], color: boolean): strin
 
 function notComparableLines(items: readonly NotComparable[], color: boolean): string[] {
   if (items.length === 0) return [];
-  const sorted = [...items].sort((a, b) => (a.package.name < b.package.name ? -1 : a.package.name > b.package.name ? 1 : 0));
+  const sorted = [...items].sort((a, b) =>
+    a.package.name < b.package.name ? -1 : a.package.name > b.package.name ? 1 : 0,
+  );
   return [
     '',
     paint(color, 'bold', 'NOT COMPARABLE (version not understood: these packages were not matched)'),
-    ...sorted.map((n) => `${LAYER_INDENT}${n.package.name} ${n.package.version} (${n.package.type}, ${n.scheme}): ${n.reason}`),
+    ...sorted.map(
+      (n) =>
+        `${LAYER_INDENT}${n.package.name} ${n.package.version} (${n.package.type}, ${n.scheme}): ${n.reason}`,
+    ),
   ];
 }
 
 export function renderTable(result: ScanResult, color: boolean): string[] {
   const { image, distro } = result.sbom;
-  const os = distro ? ` (${distro.prettyName ?? [distro.id, distro.versionId].filter(Boolean).join(' ')})` : '';
+  const os = distro
+    ? ` (${distro.prettyName ?? [distro.id, distro.versionId].filter(Boolean).join(' ')})`
+    : '';
   const lines = [paint(color, 'bold', `${imageLabel(image)}${os}`)];
   const groups = findingsByPackage(result.findings);
   if (groups.length === 0) lines.push('', 'No vulnerabilities found.');

@@ -127,19 +127,23 @@ export function parseOsvRecord(
   if ('kind' in r) return { unknowns: [r] };
   const unknowns: Unknown[] = [];
   const source = severitySource(r);
-  // Built field by field in the order of AdvisoryRecord (no object spreads: this runs per record).
-  const record: AdvisoryRecord = { id: r.id, source: 'osv', aliases: aliasesOf(r) } as AdvisoryRecord;
+  // Optional fields are assigned, not spread: this runs per record, and spreads cost more.
+  const record: AdvisoryRecord = {
+    id: r.id,
+    source: 'osv',
+    aliases: aliasesOf(r),
+    references: (r.references ?? []).map((x) =>
+      x.type === undefined ? { url: x.url } : { type: x.type, url: x.url },
+    ),
+    cwes: cwesOf(r.database_specific),
+    severities: recordSeverities(r, source),
+    affected: [],
+  };
   if (r.summary !== undefined) record.summary = r.summary;
   if (r.details !== undefined) record.details = r.details;
   if (r.published !== undefined) record.published = r.published;
   if (r.modified !== undefined) record.modified = r.modified;
   if (r.withdrawn !== undefined) record.withdrawn = r.withdrawn;
-  record.references = (r.references ?? []).map((x) =>
-    x.type === undefined ? { url: x.url } : { type: x.type, url: x.url },
-  );
-  record.cwes = cwesOf(r.database_specific);
-  record.severities = recordSeverities(r, source);
-  record.affected = [];
   const affected = r.affected ?? [];
   for (let i = 0; i < affected.length; i++) {
     const a = affected[i]!;
@@ -215,13 +219,15 @@ function toAffected(a: AffectedInput, source: string, where: string, unknowns: U
     a.severity?.[0] === undefined
       ? (textRating(a.ecosystem_specific, source) ?? textRating(a.database_specific, source))
       : ratingOf(a.severity[0], source);
-  const out = { ecosystem } as Affected;
+  const out: Affected = {
+    ecosystem,
+    package: a.package.name,
+    ranges,
+    versions,
+    fixState:
+      fixedIn !== undefined ? 'fixed' : ranges.length > 0 || versions.length > 0 ? 'not-fixed' : 'unknown',
+  };
   if (distroRelease !== undefined) out.distroRelease = distroRelease;
-  out.package = a.package.name;
-  out.ranges = ranges;
-  out.versions = versions;
-  out.fixState =
-    fixedIn !== undefined ? 'fixed' : ranges.length > 0 || versions.length > 0 ? 'not-fixed' : 'unknown';
   if (fixedIn !== undefined) out.fixedIn = fixedIn;
   if (severity !== undefined) out.severity = severity;
   return out;

@@ -1,0 +1,138 @@
+/**
+ * `corral scan REF [-o FORMAT[=FILE]]... [--fail-on LEVEL] [--db PATH] [--only-fixed] [--json]`:
+ * catalogues an image (or reads `sbom:FILE`, CycloneDX/SPDX/Corral JSON), matches it against the local
+ * vulndb and writes the reports. Exit codes: 0 pass, 1 a finding at or above `--fail-on`, others from
+ * {@link AppError} (README "Exit codes").
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { catalogImage } from '../../catalog/run.js';
+import { AppError, describeError, isAppError } from '../../errors.js';
+import { matchSbom } from '../../match/run.js';
+import { severityRank, type ScanResult } from '../../match/model.js';
+import { REPORT_WRITERS } from '../../report/registry.js';
+import { checkOutputsWritable, parseOutputSpecs, writeReports } from '../../report/output-spec.js';
+import { detectAndDecode } from '../../sbom/formats.js';
+import type { Sbom } from '../../sbom/model.js';
+import { defaultDbPath } from '../../vulndb/db.js';
+import type { SeverityLevel } from '../../vulndb/model.js';
+import { openVulnStore, type VulnStore } from '../../vulndb/store.js';
+import { addImageOptions, type ImageFlags } from '../image-options.js';
+import { createOutput } from '../ui/output.js';
+import { withImage } from '../with-image.js';
+
+interface ScanFlags extends ImageFlags {
+  output?: string[];
+  failOn?: string;
+  db?: string;
+  onlyFixed?: boolean;
+  json?: boolean;
+}
+
+export const SBOM_PREFIX = 'sbom:';
+const FAIL_ON_LEVELS: readonly SeverityLevel[] = ['critical', 'high', 'medium', 'low'];
+/** Exit status when the gate fails (README "Exit codes"). */
+export const EXIT_GATE_FAILED = 1;
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function parseFailOn(raw: string | undefined): SeverityLevel | undefined {
+  if (raw === undefined) return undefined;
+  const level = raw.trim().toLowerCase() as SeverityLevel;
+  if (FAIL_ON_LEVELS.includes(level)) return level;
+  throw new AppError('CLI_USAGE', `invalid --fail-on "${raw}"`, { hint: `use one of: ${FAIL_ON_LEVELS.join(', ')}` });
+}
+
+/** True when a finding is at or above `failOn`. */
+export function gateFails(result: ScanResult, failOn: SeverityLevel | undefined): boolean {
+  if (failOn === undefined) return false;
+  const threshold = severityRank(failOn);
+  return result.findings.some((f) => severityRank(f.severity) >= threshold);
+}
+
+/** Opens the vulndb once for the whole scan, with a scan-specific hint when it is missing. */
+export function openScanStore(path: string | undefined): VulnStore {
+  const dbPath = path ?? defaultDbPath();
+  try {
+    return openVulnStore(dbPath);
+  } catch (err) {
+    if (!isAppError(err, 'VULNDB_NOT_FOUND')) throw err;
+    throw new AppError('VULNDB_NOT_FOUND', `no vulnerability DB at ${dbPath}`, {
+      hint: 'run "corral db update" (online) or "corral db import PATH --source osv|debian|alpine|nvd" (offline) first, or pass --db PATH',
+      cause: err,
+    });
+  }
+}
+
+async function readSbomFile(file: string): Promise<Sbom> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    throw new AppError('SCAN_INPUT_NOT_FOUND', `cannot read SBOM ${file}: ${describeError(err)}`, {
+      hint: 'give the path of a CycloneDX or SPDX JSON file: corral scan sbom:bom.cdx.json',
+      cause: err,
+    });
+  }
+  return detectAndDecode(bytes).sbom;
+}
+
+async function scanRef(ref: string, flags: ScanFlags, store: VulnStore): Promise<ScanResult> {
+  const opts = { onlyFixed: flags.onlyFixed === true };
+  if (ref.startsWith(SBOM_PREFIX)) return matchSbom(await readSbomFile(ref.slice(SBOM_PREFIX.length)), store, opts);
+  let result: ScanResult | undefined;
+  await withImage(ref, flags, async (img, resolved, progress) => {
+    const sbom = await catalogImage(img, { limits: resolved.limits, onLayerBytes: (_l, n) => progress.add(n) });
+    progress.stop();
+    result = await matchSbom(sbom, store, opts);
+  });
+  if (result === undefined) throw new AppError('INTERNAL', `scanning ${ref} produced no result`);
+  return result;
+}
+
+function warnNotComparable(result: ScanResult): void {
+  if (result.notComparable.length === 0) return;
+  const names = result.notComparable.slice(0, 5).map((n) => `${n.package.name}@${n.package.version}`);
+  createOutput().warn(
+    `${result.notComparable.length} package(s) have versions that cannot be compared and were not checked: ${names.join(', ')}${result.notComparable.length > 5 ? ', …' : ''} (listed in -o json, "notComparable")`,
+  );
+}
+
+async function runScan(ref: string, flags: ScanFlags): Promise<void> {
+  const specs = parseOutputSpecs(flags.json === true ? ['json', ...(flags.output ?? [])] : (flags.output ?? []));
+  const failOn = parseFailOn(flags.failOn);
+  await checkOutputsWritable(specs);
+  const store = openScanStore(flags.db);
+  try {
+    const result = await scanRef(ref, flags, store);
+    const out = createOutput();
+    await writeReports(result, specs, {
+      ...(failOn !== undefined && { failOn }),
+      onFileWritten: (s) => out.info(`wrote ${s.writer.id} to ${s.file}`),
+    });
+    warnNotComparable(result);
+    if (gateFails(result, failOn)) {
+      out.error(`failed: findings at or above ${failOn ?? ''} (--fail-on)`);
+      process.exitCode = EXIT_GATE_FAILED;
+    }
+  } finally {
+    store.close();
+  }
+}
+
+export function registerScanCommand(program: Command): void {
+  const formats = REPORT_WRITERS.map((w) => w.id).join(', ');
+  addImageOptions(
+    program
+      .command('scan')
+      .description('find the vulnerabilities of an image or SBOM; exit 1 when --fail-on is reached')
+      .argument('<ref>', 'image reference (see "Image references"), or sbom:FILE for a CycloneDX/SPDX JSON SBOM')
+      .option('-o, --output <format[=file]>', `report format (${formats}); FORMAT=FILE writes a file; repeatable`, collect)
+      .option('--fail-on <level>', `exit 1 when a finding is at or above this severity (${FAIL_ON_LEVELS.join('|')})`)
+      .option('--db <path>', 'vulnerability database (default: $CORRAL_HOME/db/vuln.db or ~/.cache/corral/db/vuln.db)')
+      .option('--only-fixed', 'report only vulnerabilities that have a fix')
+      .option('--json', 'shorthand for -o json (to stdout)'),
+  ).action(async (ref: string, flags: ScanFlags) => {
+    await runScan(ref, flags);
+  });
+}

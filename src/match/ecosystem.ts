@@ -1,0 +1,77 @@
+/**
+ * Language packages through OSV ranges in the package's own ecosystem (grype `matcher/internal`
+ * `MatchPackageByEcosystem`): npm, PyPI, Go, Maven, crates.io, RubyGems, NuGet, Packagist. The name is
+ * spelled as OSV spells it (from the purl: Maven `group:artifact`, npm `@scope/name`, Go module path,
+ * Composer `vendor/name`); PyPI and NuGet names are tried in their normalised forms too.
+ *
+ * A package carrying `corral:upstream:purl` is an OS package that absorbed a language package; it is
+ * matched only through its distro feed (the distro patches without changing upstream versions), never here.
+ */
+import { PackageURL } from 'packageurl-js';
+import type { Package, PackageType } from '../catalog/model.js';
+import { schemeFor } from '../versioning/registry.js';
+import { evaluateRows } from './evaluate-rows.js';
+import { emptyMatchResult, type Matcher } from './matcher.js';
+
+export const UPSTREAM_PURL_PROPERTY = 'corral:upstream:purl';
+
+interface EcosystemSpec {
+  /** OSV ecosystem name. */
+  osv: string;
+  /** Joins purl namespace and name. */
+  join: (namespace: string, name: string) => string;
+  /** Extra spellings to look up (normalised names); the purl's spelling is always tried first. */
+  variants?: (name: string) => string[];
+}
+
+const slash = (ns: string, n: string): string => `${ns}/${n}`;
+
+/** PEP 503: lowercase, runs of `-_.` → `-`; feeds spell names either way. */
+export function normalisePypiName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+const ECOSYSTEMS: Partial<Record<PackageType, EcosystemSpec>> = {
+  npm: { osv: 'npm', join: slash },
+  pypi: {
+    osv: 'PyPI',
+    join: slash,
+    variants: (n) => [normalisePypiName(n), n.toLowerCase(), normalisePypiName(n).replace(/-/g, '_')],
+  },
+  golang: { osv: 'Go', join: slash },
+  maven: { osv: 'Maven', join: (ns, n) => `${ns}:${n}` },
+  cargo: { osv: 'crates.io', join: slash },
+  gem: { osv: 'RubyGems', join: slash },
+  nuget: { osv: 'NuGet', join: slash, variants: (n) => [n.toLowerCase()] },
+  composer: { osv: 'Packagist', join: slash, variants: (n) => [n.toLowerCase()] },
+};
+
+/** The name as OSV spells it, from the purl when it parses, else the package name. */
+function osvName(pkg: Package, spec: EcosystemSpec): string {
+  let purl: PackageURL | undefined;
+  try {
+    purl = PackageURL.fromString(pkg.purl);
+  } catch (err) {
+    // a malformed purl (foreign SBOMs) still has a usable package name
+    void err;
+    return pkg.name;
+  }
+  const ns = purl.namespace ?? '';
+  return ns === '' ? purl.name : spec.join(ns, purl.name);
+}
+
+export const osvEcosystem = {
+  id: 'osv-ecosystem',
+  packageTypes: ['npm', 'pypi', 'golang', 'maven', 'cargo', 'gem', 'nuget', 'composer'],
+  match(pkg, store) {
+    const spec = ECOSYSTEMS[pkg.type];
+    const scheme = spec === undefined ? undefined : schemeFor(spec.osv);
+    if (spec === undefined || scheme === undefined || pkg.properties?.[UPSTREAM_PURL_PROPERTY] !== undefined) {
+      return Promise.resolve(emptyMatchResult());
+    }
+    const name = osvName(pkg, spec);
+    const names = [...new Set([name, ...(spec.variants?.(name) ?? [])])];
+    const rows = names.flatMap((n) => store.affected(spec.osv, n));
+    return Promise.resolve(evaluateRows(pkg, scheme, rows, { distro: false, ecosystem: () => spec.osv }));
+  },
+} satisfies Matcher;
