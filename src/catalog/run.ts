@@ -50,8 +50,9 @@ export async function catalogImage(image: Image, opts: CatalogOptions): Promise<
     const unknowns: Unknown[] = view.warnings.map((w) => ({ path: w.path, layerIndex: w.layerIndex, code: w.code, message: w.message }));
     const found: Found[] = [];
     const relationships: Relationship[] = [];
-    for (const cataloger of catalogers) {
-      for (const file of filesFor(view, cataloger)) {
+    const filesByCataloger = wantedFiles(view, catalogers);
+    for (const [i, cataloger] of catalogers.entries()) {
+      for (const file of filesByCataloger[i]!) {
         const r = await runOne(cataloger, file, ctx, unknowns);
         if (!r) continue;
         await attributeLayers(cataloger, file, r.packages, ctx);
@@ -91,10 +92,18 @@ export async function catalogImage(image: Image, opts: CatalogOptions): Promise<
   }
 }
 
-function filesFor(view: FileView, cataloger: Cataloger): FileRef[] {
-  const out: FileRef[] = [];
+/**
+ * The regular files each cataloger wants, per cataloger in tree order. One walk of the squashed tree for
+ * all catalogers (a walk sorts every directory, so one per cataloger cost more than the catalogers).
+ */
+function wantedFiles(view: FileView, catalogers: readonly Cataloger[]): FileRef[][] {
+  const out = catalogers.map((): FileRef[] => []);
   for (const [path, node] of view.entries()) {
-    if (node.type === 'file' && cataloger.wants(path)) out.push(view.lstat(path)!);
+    if (node.type !== 'file') continue;
+    let ref: FileRef | undefined;
+    for (const [i, c] of catalogers.entries()) {
+      if (c.wants(path)) out[i]!.push((ref ??= view.lstat(path)!));
+    }
   }
   return out;
 }

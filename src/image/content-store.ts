@@ -40,6 +40,18 @@ export class ContentStore {
     return { kind: 'spill', file, size };
   }
 
+  /**
+   * `earlier` when both bodies are in memory and byte-identical, else `later`: a layer that rewrites a
+   * file unchanged (an upgrade layer's untouched `/usr/bin`, a dpkg status rewritten as it was) keeps one
+   * copy, not one per layer.
+   */
+  share(earlier: Content, later: Content): Content {
+    if (earlier === later || earlier.kind !== 'buffer' || later.kind !== 'buffer') return later;
+    if (!earlier.data.equals(later.data)) return later;
+    this.memoryBytes -= later.data.length;
+    return earlier;
+  }
+
   async read(c: Content): Promise<Buffer> {
     return c.kind === 'buffer' ? c.data : readFile(c.file);
   }

@@ -236,9 +236,13 @@ export class FileView {
 
   recordVersion(path: string, node: TreeNode): void {
     const list = this.#versions.get(path);
-    if (!list) this.#versions.set(path, [node]);
-    else if (list[list.length - 1]?.layerIndex === node.layerIndex) list[list.length - 1] = node;
-    else list.push(node);
+    const last = list?.[list.length - 1];
+    if (!list || !last) this.#versions.set(path, [node]);
+    else if (last.layerIndex === node.layerIndex) list[list.length - 1] = node;
+    else {
+      if (last.content && node.content) node.content = this.#store.share(last.content, node.content);
+      list.push(node);
+    }
   }
 
   /** Inserts or replaces the entry at `path` (parents become directories as needed). */

@@ -16,7 +16,9 @@ export function distroOf(pkg: Package, ctx: MatchContext): Distro | undefined {
   if (m?.[1] === undefined) return undefined;
   const value = decodeURIComponent(m[1]);
   const dash = value.indexOf('-');
-  return dash < 0 ? { id: value.toLowerCase() } : { id: value.slice(0, dash).toLowerCase(), versionId: value.slice(dash + 1) };
+  return dash < 0
+    ? { id: value.toLowerCase() }
+    : { id: value.slice(0, dash).toLowerCase(), versionId: value.slice(dash + 1) };
 }
 
 /** Source package first (advisories are filed against it), then the binary name when it differs. */

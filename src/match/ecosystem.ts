@@ -66,7 +66,11 @@ export const osvEcosystem = {
   match(pkg, store) {
     const spec = ECOSYSTEMS[pkg.type];
     const scheme = spec === undefined ? undefined : schemeFor(spec.osv);
-    if (spec === undefined || scheme === undefined || pkg.properties?.[UPSTREAM_PURL_PROPERTY] !== undefined) {
+    if (
+      spec === undefined ||
+      scheme === undefined ||
+      pkg.properties?.[UPSTREAM_PURL_PROPERTY] !== undefined
+    ) {
       return Promise.resolve(emptyMatchResult());
     }
     const name = osvName(pkg, spec);

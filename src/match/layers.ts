@@ -24,7 +24,11 @@ export function baseImageLayers(layers: readonly SbomLayer[]): number | undefine
   return layers.length > 1 ? 1 : undefined;
 }
 
-export function findingLayer(layers: readonly SbomLayer[], index: number, base: number | undefined): FindingLayer | undefined {
+export function findingLayer(
+  layers: readonly SbomLayer[],
+  index: number,
+  base: number | undefined,
+): FindingLayer | undefined {
   const position = layers.findIndex((l) => l.index === index);
   const layer = layers[position];
   if (layer === undefined) return undefined;

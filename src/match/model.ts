@@ -71,7 +71,14 @@ export interface ScanResult {
   scannedAt: string;
 }
 
-export const SEVERITY_ORDER: readonly SeverityLevel[] = ['critical', 'high', 'medium', 'low', 'negligible', 'unknown'];
+export const SEVERITY_ORDER: readonly SeverityLevel[] = [
+  'critical',
+  'high',
+  'medium',
+  'low',
+  'negligible',
+  'unknown',
+];
 
 /** critical → 5 … unknown → 0, for sorting and `--fail-on`. */
 export function severityRank(level: SeverityLevel): number {

@@ -32,7 +32,10 @@ function pkg(d: Draft): Package {
   };
 }
 
-function sbomOf(packages: Package[], distro: Sbom['distro'] = { id: 'debian', versionId: '12', codename: 'bookworm' }): Sbom {
+function sbomOf(
+  packages: Package[],
+  distro: Sbom['distro'] = { id: 'debian', versionId: '12', codename: 'bookworm' },
+): Sbom {
   return {
     schemaVersion: SBOM_MODEL_VERSION,
     image: {
@@ -41,7 +44,12 @@ function sbomOf(packages: Package[], distro: Sbom['distro'] = { id: 'debian', ve
       repoDigests: [],
       platform: 'linux/amd64',
       layers: [
-        { index: 0, digest: BASE_LAYER, diffId: BASE_LAYER, createdBy: '/bin/sh -c #(nop) ADD file:abc in / ' },
+        {
+          index: 0,
+          digest: BASE_LAYER,
+          diffId: BASE_LAYER,
+          createdBy: '/bin/sh -c #(nop) ADD file:abc in / ',
+        },
         { index: 1, digest: APP_LAYER, diffId: APP_LAYER, createdBy: 'COPY . /app # buildkit' },
       ],
     },
@@ -83,9 +91,12 @@ after(async () => {
 });
 
 function byId(result: ScanResult, id: string, name?: string): Finding | undefined {
-  return result.findings.find((f) => f.vulnerability.id === id && (name === undefined || f.package.name === name));
+  return result.findings.find(
+    (f) => f.vulnerability.id === id && (name === undefined || f.package.name === name),
+  );
 }
-const ids = (r: ScanResult): string[] => r.findings.map((f) => `${f.vulnerability.id} ${f.package.name}`).sort();
+const ids = (r: ScanResult): string[] =>
+  r.findings.map((f) => `${f.vulnerability.id} ${f.package.name}`).sort();
 
 describe('dpkg matcher (Debian bookworm)', () => {
   it('matches the openssl advisories on libssl3 through its source package, per fix state', async () => {
@@ -118,7 +129,10 @@ describe('dpkg matcher (Debian bookworm)', () => {
   it('does not match advisories of another release', async () => {
     const r = await matchSbom(sbomOf([libssl3]), store);
     assert.equal(byId(r, 'CVE-2023-2650'), undefined);
-    const bullseye = await matchSbom(sbomOf([libssl3], { id: 'debian', versionId: '11', codename: 'bullseye' }), store);
+    const bullseye = await matchSbom(
+      sbomOf([libssl3], { id: 'debian', versionId: '11', codename: 'bullseye' }),
+      store,
+    );
     assert.deepEqual(ids(bullseye), ['CVE-2023-2650 libssl3']);
   });
 
@@ -167,8 +181,20 @@ describe('dpkg matcher (Debian bookworm)', () => {
 });
 
 describe('OSV ecosystem matcher', () => {
-  const lodash = pkg({ name: 'lodash', version: '4.17.20', type: 'npm', purl: 'pkg:npm/lodash@4.17.20', layer: 1 });
-  const requests = pkg({ name: 'requests', version: '2.25.0', type: 'pypi', purl: 'pkg:pypi/requests@2.25.0', layer: 1 });
+  const lodash = pkg({
+    name: 'lodash',
+    version: '4.17.20',
+    type: 'npm',
+    purl: 'pkg:npm/lodash@4.17.20',
+    layer: 1,
+  });
+  const requests = pkg({
+    name: 'requests',
+    version: '2.25.0',
+    type: 'pypi',
+    purl: 'pkg:pypi/requests@2.25.0',
+    layer: 1,
+  });
 
   it('matches npm and PyPI ranges; the CVE/GHSA/PYSEC group is one finding', async () => {
     const r = await matchSbom(sbomOf([lodash, requests]), store);
@@ -188,7 +214,12 @@ describe('OSV ecosystem matcher', () => {
   });
 
   it('honours last_affected: inclusive upper bound', async () => {
-    const at = pkg({ name: 'lodash.template', version: '4.5.0', type: 'npm', purl: 'pkg:npm/lodash.template@4.5.0' });
+    const at = pkg({
+      name: 'lodash.template',
+      version: '4.5.0',
+      type: 'npm',
+      purl: 'pkg:npm/lodash.template@4.5.0',
+    });
     const above = { ...at, id: 'above', version: '4.5.1', purl: 'pkg:npm/lodash.template@4.5.1' };
     const r = await matchSbom(sbomOf([at, above]), store);
     assert.deepEqual(
@@ -199,7 +230,12 @@ describe('OSV ecosystem matcher', () => {
   });
 
   it('does not report withdrawn advisories', async () => {
-    const p = pkg({ name: 'path-to-regexp', version: '0.1.6', type: 'npm', purl: 'pkg:npm/path-to-regexp@0.1.6' });
+    const p = pkg({
+      name: 'path-to-regexp',
+      version: '0.1.6',
+      type: 'npm',
+      purl: 'pkg:npm/path-to-regexp@0.1.6',
+    });
     const r = await matchSbom(sbomOf([p]), store);
     assert.equal(r.findings.length, 0);
   });
@@ -213,7 +249,11 @@ describe('OSV ecosystem matcher', () => {
       source: { name: 'requests' },
       properties: { 'corral:upstream:purl': 'pkg:pypi/requests@2.25.0' },
     });
-    const foreign = { ...requests, id: 'f', properties: { 'corral:upstream:purl': 'pkg:pypi/requests@2.25.0' } };
+    const foreign = {
+      ...requests,
+      id: 'f',
+      properties: { 'corral:upstream:purl': 'pkg:pypi/requests@2.25.0' },
+    };
     const r = await matchSbom(sbomOf([folded, foreign]), store);
     assert.equal(r.findings.length, 0);
   });

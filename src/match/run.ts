@@ -117,11 +117,17 @@ function primary(group: readonly Tagged[]): Tagged {
 function toFinding(pkg: Package, vuln: StoredVulnerability, group: readonly Tagged[]): Finding {
   const main = primary(group);
   const rowRatings = group.flatMap((t) => (t.match.row.severity === undefined ? [] : [t.match.row.severity]));
-  const distroRatings = group.filter((t) => t.match.distro).flatMap((t) => (t.match.row.severity ? [t.match.row.severity] : []));
+  const distroRatings = group
+    .filter((t) => t.match.distro)
+    .flatMap((t) => (t.match.row.severity ? [t.match.row.severity] : []));
   const severities = uniqueRatings([...distroRatings, ...rowRatings, ...vuln.severities]);
   const { level, cvssScore } = effectiveSeverity(severities, distroRatings);
   const { row } = main.match;
-  const note = row.note ?? (main.match.fixState === 'wont-fix' || main.match.fixState === 'end-of-life' ? main.match.fixState : undefined);
+  const note =
+    row.note ??
+    (main.match.fixState === 'wont-fix' || main.match.fixState === 'end-of-life'
+      ? main.match.fixState
+      : undefined);
   return {
     vulnerability: toFindingVulnerability(vuln, severities),
     package: { ...pkg },
@@ -145,7 +151,10 @@ function isPublicId(id: string): boolean {
   return !id.includes('/');
 }
 
-function toFindingVulnerability(vuln: StoredVulnerability, severities: SeverityRating[]): FindingVulnerability {
+function toFindingVulnerability(
+  vuln: StoredVulnerability,
+  severities: SeverityRating[],
+): FindingVulnerability {
   const ids = [vuln.id, ...vuln.aliases].filter(isPublicId);
   const id = ids.find((a) => a.startsWith('CVE-')) ?? ids[0] ?? vuln.id;
   return {

@@ -20,11 +20,18 @@ export function effectiveSeverity(
   distro: readonly SeverityRating[],
 ): EffectiveSeverity {
   const scored = all.filter((r) => r.score !== undefined);
-  const top = scored.reduce<SeverityRating | undefined>((best, r) => (best === undefined || r.score! > best.score! ? r : best), undefined);
+  const top = scored.reduce<SeverityRating | undefined>(
+    (best, r) => (best === undefined || r.score! > best.score! ? r : best),
+    undefined,
+  );
   const cvssScore = top?.score;
   const fromDistro = distro.find((r) => r.level !== 'unknown');
-  if (fromDistro !== undefined) return { level: fromDistro.level, ...(cvssScore !== undefined && { cvssScore }) };
+  if (fromDistro !== undefined)
+    return { level: fromDistro.level, ...(cvssScore !== undefined && { cvssScore }) };
   if (top !== undefined && top.level !== 'unknown') return { level: top.level, cvssScore: top.score! };
-  const text = all.reduce<SeverityLevel>((best, r) => (severityRank(r.level) > severityRank(best) ? r.level : best), 'unknown');
+  const text = all.reduce<SeverityLevel>(
+    (best, r) => (severityRank(r.level) > severityRank(best) ? r.level : best),
+    'unknown',
+  );
   return { level: text, ...(cvssScore !== undefined && { cvssScore }) };
 }

@@ -102,7 +102,8 @@ export function parseOsvRange(
       valid = false;
       continue;
     }
-    const sentinel = (kind === 'introduced' && raw === FROM_THE_BEGINNING) || (kind === 'limit' && raw === NO_LIMIT);
+    const sentinel =
+      (kind === 'introduced' && raw === FROM_THE_BEGINNING) || (kind === 'limit' && raw === NO_LIMIT);
     const version = sentinel ? undefined : scheme.parse(raw);
     if (!sentinel && version === undefined) {
       valid = false;
@@ -114,7 +115,11 @@ export function parseOsvRange(
   if (!valid) return undefined;
   const sorted = sortEvents(scheme, parsed);
   const text = events.map((e) => eventEntry(e).join(' ')).join(', ');
-  return createRange(scheme.id, text, (v) => beforeLimits(scheme, v, sorted) && isAffected(scheme, v, sorted));
+  return createRange(
+    scheme.id,
+    text,
+    (v) => beforeLimits(scheme, v, sorted) && isAffected(scheme, v, sorted),
+  );
 }
 
 function eventEntry(event: OsvEvent): [EventKind | undefined, string | undefined] {
@@ -197,7 +202,9 @@ export function parseComparatorRange(
     if (comparators === undefined) return undefined;
     alternatives.push(comparators);
   }
-  return createRange(scheme.id, text.trim(), (v) => alternatives.some((all) => all.every((c) => c.op(v, c.bound))));
+  return createRange(scheme.id, text.trim(), (v) =>
+    alternatives.some((all) => all.every((c) => c.op(v, c.bound))),
+  );
 }
 
 function parseComparators(

@@ -18,7 +18,18 @@ import { rpm } from './rpm/index.js';
 import { semver } from './semver/index.js';
 import type { VersionScheme } from './scheme.js';
 
-export const SCHEMES: readonly VersionScheme[] = [dpkg, rpm, apk, semver, pep440, maven, go, gem, nuget, composer];
+export const SCHEMES: readonly VersionScheme[] = [
+  dpkg,
+  rpm,
+  apk,
+  semver,
+  pep440,
+  maven,
+  go,
+  gem,
+  nuget,
+  composer,
+];
 
 /** Lower-cased scheme ids and aliases → scheme. Built once; the registry test checks there are no clashes. */
 const BY_NAME: ReadonlyMap<string, VersionScheme> = new Map(

@@ -16,7 +16,8 @@
  */
 
 /** The id of every scheme; equal to its folder name under `src/versioning/` (checked by registry.test.ts). */
-export type SchemeId = 'apk' | 'composer' | 'dpkg' | 'gem' | 'go' | 'maven' | 'nuget' | 'pep440' | 'rpm' | 'semver';
+export type SchemeId =
+  'apk' | 'composer' | 'dpkg' | 'gem' | 'go' | 'maven' | 'nuget' | 'pep440' | 'rpm' | 'semver';
 
 /** The result of a comparison: `a < b` → -1, equal → 0, `a > b` → 1. Never any other number. */
 export type Comparison = -1 | 0 | 1;
@@ -53,7 +54,8 @@ export interface Range {
 }
 
 /** One event of an OSV range (osv-schema `affected[].ranges[].events[]`). */
-export type OsvEvent = { introduced: string } | { fixed: string } | { last_affected: string } | { limit: string };
+export type OsvEvent =
+  { introduced: string } | { fixed: string } | { last_affected: string } | { limit: string };
 
 export interface VersionScheme {
   /**
@@ -86,7 +88,7 @@ export interface VersionScheme {
    *   does): an empty version in scanned data is a defect to report, not the lowest version.
    * - Leading/trailing whitespace is accepted only where the upstream parser trims it (dpkg, PEP 440,
    *   RubyGems, Composer); `raw` keeps it.
-   * - Range syntax is not a version: `>=1.0`, `[1.0,2.0)`, `^1.2` all parse to `undefined`.
+   * - Range syntax is not a version: `>=1.0`, `[1.0,2.0)`, `^1.2` parse to `undefined` in every scheme.
    *
    * @example dpkg.parse('1:2.30-1+deb12u1') // Version; dpkg.parse('abc') // undefined
    */

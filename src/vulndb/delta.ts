@@ -40,13 +40,7 @@ const AFFECTED_COLUMNS = [
   'vuln_id',
   'source',
   'advisory_id',
-  'ranges',
-  'versions',
-  'fix_state',
-  'fixed_in',
-  'severity',
-  'cpe',
-  'note',
+  'entry',
 ];
 /** Tables copied as whole rows by primary key. */
 const PLAIN_TABLES = ['alias', 'kev', 'epss', 'feed_source', 'feed_file'] as const;

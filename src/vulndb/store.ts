@@ -3,6 +3,7 @@
  * Lookups go through the `affected_lookup` index (ecosystem, package, distro_release); vulnerability
  * details are assembled from every advisory of an alias group and enriched with KEV and EPSS.
  */
+import { decodeEntry } from './affected-entry.js';
 import { openForRead, type Db } from './db.js';
 import type {
   AffectedRange,
@@ -101,31 +102,22 @@ const TEXT_PREFERENCE: readonly string[] = ['osv', 'nvd', 'debian', 'alpine'];
 
 /**
  * A lookup row as `.raw()` returns it (arrays are cheaper than objects): the columns of
- * {@link AFFECTED_SELECT} in order.
+ * {@link AFFECTED_SELECT} in order. Ecosystem and package are the lookup's own arguments.
  */
 type AffectedDbRow = [
   vulnId: string,
-  advisoryId: string,
   source: FeedSourceId,
-  ecosystem: string,
+  advisoryId: string,
   distroRelease: string,
-  pkg: string,
   seq: number,
-  ranges: string,
-  versions: string,
-  fixState: FixState,
-  fixedIn: string | null,
-  severity: string | null,
-  cpe: string | null,
-  note: string | null,
+  entry: string,
 ];
 
 /**
- * One range scan of the clustered `affected` key, no join: the row carries its advisory's group,
- * source and id.
+ * One range scan of the clustered `affected` key, no join: each row carries its advisory's group,
+ * source and id, and the rest of the entry as one JSON column (`affected-entry.ts`).
  */
-const AFFECTED_SELECT = `SELECT vuln_id, advisory_id, source, ecosystem, distro_release, package, seq, ranges, versions,
-  fix_state, fixed_in, severity, cpe, note FROM affected`;
+const AFFECTED_SELECT = 'SELECT vuln_id, source, advisory_id, distro_release, seq, entry FROM affected';
 
 const EMPTY_JSON_LIST = '[]';
 
@@ -133,21 +125,22 @@ function parseList<T>(text: string): T[] {
   return text === EMPTY_JSON_LIST ? [] : (JSON.parse(text) as T[]);
 }
 
-function toAffected(r: AffectedDbRow): AffectedRow {
+function toAffected(ecosystem: string, pkg: string, r: AffectedDbRow): AffectedRow {
+  const e = decodeEntry(r[5]);
   return {
     vulnId: r[0],
-    advisoryId: r[1],
-    source: r[2],
-    ecosystem: r[3],
-    distroRelease: r[4] === '' ? undefined : r[4],
-    package: r[5],
-    ranges: parseList<AffectedRange>(r[7]),
-    versions: parseList<string>(r[8]),
-    fixState: r[9],
-    fixedIn: r[10] ?? undefined,
-    severity: r[11] === null ? undefined : (JSON.parse(r[11]) as SeverityRating),
-    cpe: r[12] ?? undefined,
-    note: r[13] ?? undefined,
+    advisoryId: r[2],
+    source: r[1],
+    ecosystem,
+    distroRelease: r[3] === '' ? undefined : r[3],
+    package: pkg,
+    ranges: e.ranges,
+    versions: e.versions,
+    fixState: e.fixState,
+    fixedIn: e.fixedIn,
+    severity: e.severity,
+    cpe: e.cpe,
+    note: e.note,
   };
 }
 
@@ -163,8 +156,9 @@ function cmpNullable(a: string | undefined, b: string | undefined): number {
   return cmp(a, b);
 }
 
+/** Group, source, advisory id, release, then position within the advisory. */
 function compareRows(a: AffectedDbRow, b: AffectedDbRow): number {
-  return cmp(a[0], b[0]) || cmp(a[2], b[2]) || cmp(a[1], b[1]) || cmp(a[4], b[4]) || a[6] - b[6];
+  return cmp(a[0], b[0]) || cmp(a[1], b[1]) || cmp(a[2], b[2]) || cmp(a[3], b[3]) || a[4] - b[4];
 }
 
 function opt(v: string | null): string | undefined {
@@ -209,7 +203,7 @@ export class VulnStore {
     // on the entry's position within its advisory (`seq`), so a DB patched by a delta sorts like the
     // original.
     if (rows.length > 1) rows.sort(compareRows);
-    return rows.map(toAffected);
+    return rows.map((r) => toAffected(ecosystem, pkg, r));
   }
 
   /** The group id for any id or alias (`GHSA-…` → `CVE-…`), or undefined. */

@@ -8,6 +8,7 @@
  * leave a tombstone with that gen, and {@link VulnDbWriter.finish} commits the new `db_version`.
  */
 import { hash, randomUUID } from 'node:crypto';
+import { encodeEntry } from './affected-entry.js';
 import type { Db } from './db.js';
 import type { AdvisoryRecord, EpssRecord, FeedItem, FeedSourceId, KevRecord } from './model.js';
 
@@ -67,9 +68,9 @@ export interface ImportOptions {
 
 type Statements = ReturnType<typeof prepare>;
 
-/** `affected` columns in table order; the writer binds them positionally. */
+/** `affected` columns in table order; the writer binds them positionally ({@link PendingAffected}). */
 const AFFECTED_INSERT = `INSERT INTO affected (ecosystem, package, distro_release, advisory, seq, vuln_id, source,
-  advisory_id, ranges, versions, fix_state, fixed_in, severity, cpe, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  advisory_id, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 function prepare(db: Db) {
   return {
@@ -139,23 +140,11 @@ interface AdvisoryColumns {
     cwes: string,
     severities: string,
   ];
-  /** Per affected entry: ecosystem, package, distro_release, then ranges … note (see {@link AFFECTED_INSERT}). */
   affected: AffectedColumns[];
   hash: string;
 }
 
-type AffectedColumns = [
-  ecosystem: string,
-  pkg: string,
-  distroRelease: string,
-  ranges: string,
-  versions: string,
-  fixState: string,
-  fixedIn: string | null,
-  severity: string | null,
-  cpe: string | null,
-  note: string | null,
-];
+type AffectedColumns = [ecosystem: string, pkg: string, distroRelease: string, entry: string];
 
 /** An affected row waiting for the end of the batch (inserted in key order, see {@link VulnDbWriter}). */
 type PendingAffected = [
@@ -167,13 +156,7 @@ type PendingAffected = [
   vulnId: string,
   source: string,
   advisoryId: string,
-  ranges: string,
-  versions: string,
-  fixState: string,
-  fixedIn: string | null,
-  severity: string | null,
-  cpe: string | null,
-  note: string | null,
+  entry: string,
 ];
 
 const EMPTY_LIST = '[]';
@@ -195,18 +178,7 @@ function serialise(r: AdvisoryRecord): AdvisoryColumns {
     json(r.severities),
   ];
   const affected = r.affected.map(
-    (a): AffectedColumns => [
-      a.ecosystem,
-      a.package,
-      a.distroRelease ?? '',
-      json(a.ranges),
-      json(a.versions),
-      a.fixState,
-      a.fixedIn ?? null,
-      a.severity === undefined ? null : JSON.stringify(a.severity),
-      a.cpe ?? null,
-      a.note ?? null,
-    ],
+    (a): AffectedColumns => [a.ecosystem, a.package, a.distroRelease ?? '', encodeEntry(a)],
   );
   return { text, affected, hash: contentHash(text, affected) };
 }
@@ -445,9 +417,8 @@ export class VulnDbWriter {
     }
     // A withdrawn record keeps its text (so `db` lookups by id explain it) but matches nothing.
     if (r.withdrawn !== undefined || cols.affected.length === 0) return true;
-    for (const [seq, a] of cols.affected.entries()) {
-      this.#pending.push([a[0], a[1], a[2], pk, seq, vulnId, scope.source, r.id, ...a.slice(3)] as PendingAffected);
-    }
+    for (const [seq, a] of cols.affected.entries())
+      this.#pending.push([a[0], a[1], a[2], pk, seq, vulnId, scope.source, r.id, a[3]]);
     this.#pendingAdvisories.add(pk);
     return true;
   }

@@ -31,7 +31,11 @@ export async function requireCommand(t: SkipContext, command: string, aptPackage
 }
 
 /** Runs a command and returns its stdout; rejects (with stderr in the message) on a non-zero exit. */
-export async function runCommand(file: string, args: readonly string[], maxBuffer = 64 * 1024 * 1024): Promise<string> {
+export async function runCommand(
+  file: string,
+  args: readonly string[],
+  maxBuffer = 64 * 1024 * 1024,
+): Promise<string> {
   const { stdout } = await run(file, [...args], { maxBuffer, encoding: 'utf8' });
   return stdout;
 }

@@ -4,7 +4,8 @@
  *   `sarif-multitool validate` itself with its SARIF and GitHub rule sets (`--rule-kind Sarif;Gh`).
  *   The multitool exits 0 even when it reports errors, and does not check enums, so both are used and
  *   every `error` or `warning` line it prints counts.
- * - GitLab: the vendored container-scanning schema (src/report/gitlab/testdata/, origin in its README).
+ * - GitLab: src/report/gitlab/container-scanning.schema.json, the required subset of GitLab's documented
+ *   container-scanning format, written for Corral (no upstream schema is vendored).
  * - Corral JSON: src/report/json/scan-result.schema.json.
  * CycloneDX goes through `validateCycloneDx` (sbom-validate.ts), JUnit through `readJunit` (junit-reader.ts).
  */
@@ -22,14 +23,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
 const run = promisify(execFile);
 
-const GITLAB_SCHEMA = join(
-  ROOT,
-  'src',
-  'report',
-  'gitlab',
-  'testdata',
-  'container-scanning-report-format-15.2.4.json',
-);
+const GITLAB_SCHEMA = join(ROOT, 'src', 'report', 'gitlab', 'container-scanning.schema.json');
 export const SCAN_RESULT_SCHEMA = join(ROOT, 'src', 'report', 'json', 'scan-result.schema.json');
 /** A multitool run takes ~10 s (a .NET start-up). */
 export const SARIF_MULTITOOL_TIMEOUT_MS = 120_000;

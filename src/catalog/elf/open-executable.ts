@@ -5,7 +5,7 @@
  */
 import type { FileRef } from '../../image/file-view.js';
 import { GiB } from '../../image/limits.js';
-import { type ElfFile, isElf, parseElf } from './read-elf.js';
+import { type ElfFile, type ElfParse, isElf, parseElf } from './read-elf.js';
 
 /** Largest program opened (real Go/Rust binaries are 2–300 MiB; CUDA-linked ones approach 1 GiB). */
 export const MAX_EXECUTABLE_BYTES = GiB;
@@ -18,6 +18,22 @@ export type OpenedExecutable =
   | { kind: 'too-large'; size: number }
   | { kind: 'invalid'; reason: string }
   | { kind: 'elf'; buf: Buffer; elf: ElfFile };
+
+/**
+ * Headers already parsed, by body. Every binary cataloger opens the same executables, and bodies captured
+ * during the layer pass are handed out as the same Buffer each time, so each is parsed once; the entries
+ * go away with the bodies.
+ */
+const parsedByBody = new WeakMap<Buffer, ElfParse>();
+
+function parsedElf(buf: Buffer): ElfParse {
+  let parsed = parsedByBody.get(buf);
+  if (parsed === undefined) {
+    parsed = parseElf(buf);
+    parsedByBody.set(buf, parsed);
+  }
+  return parsed;
+}
 
 /**
  * Reads `file` and parses its ELF headers. Files shorter than the ELF magic, scripts and data files
@@ -34,7 +50,7 @@ export async function openExecutable(
   if (file.size > maxBytes) return { kind: 'too-large', size: file.size };
   const buf = await file.read();
   if (!isElf(buf)) return { kind: 'not-elf' };
-  const parsed = parseElf(buf);
+  const parsed = parsedElf(buf);
   switch (parsed.kind) {
     case 'elf':
       return { kind: 'elf', buf, elf: parsed.elf };

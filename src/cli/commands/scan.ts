@@ -40,7 +40,9 @@ export function parseFailOn(raw: string | undefined): SeverityLevel | undefined 
   if (raw === undefined) return undefined;
   const level = raw.trim().toLowerCase() as SeverityLevel;
   if (FAIL_ON_LEVELS.includes(level)) return level;
-  throw new AppError('CLI_USAGE', `invalid --fail-on "${raw}"`, { hint: `use one of: ${FAIL_ON_LEVELS.join(', ')}` });
+  throw new AppError('CLI_USAGE', `invalid --fail-on "${raw}"`, {
+    hint: `use one of: ${FAIL_ON_LEVELS.join(', ')}`,
+  });
 }
 
 /** True when a finding is at or above `failOn`. */
@@ -79,10 +81,14 @@ async function readSbomFile(file: string): Promise<Sbom> {
 
 async function scanRef(ref: string, flags: ScanFlags, store: VulnStore): Promise<ScanResult> {
   const opts = { onlyFixed: flags.onlyFixed === true };
-  if (ref.startsWith(SBOM_PREFIX)) return matchSbom(await readSbomFile(ref.slice(SBOM_PREFIX.length)), store, opts);
+  if (ref.startsWith(SBOM_PREFIX))
+    return matchSbom(await readSbomFile(ref.slice(SBOM_PREFIX.length)), store, opts);
   let result: ScanResult | undefined;
   await withImage(ref, flags, async (img, resolved, progress) => {
-    const sbom = await catalogImage(img, { limits: resolved.limits, onLayerBytes: (_l, n) => progress.add(n) });
+    const sbom = await catalogImage(img, {
+      limits: resolved.limits,
+      onLayerBytes: (_l, n) => progress.add(n),
+    });
     progress.stop();
     result = await matchSbom(sbom, store, opts);
   });
@@ -99,7 +105,9 @@ function warnNotComparable(result: ScanResult): void {
 }
 
 async function runScan(ref: string, flags: ScanFlags): Promise<void> {
-  const specs = parseOutputSpecs(flags.json === true ? ['json', ...(flags.output ?? [])] : (flags.output ?? []));
+  const specs = parseOutputSpecs(
+    flags.json === true ? ['json', ...(flags.output ?? [])] : (flags.output ?? []),
+  );
   const failOn = parseFailOn(flags.failOn);
   await checkOutputsWritable(specs);
   const store = openScanStore(flags.db);
@@ -126,10 +134,23 @@ export function registerScanCommand(program: Command): void {
     program
       .command('scan')
       .description('find the vulnerabilities of an image or SBOM; exit 1 when --fail-on is reached')
-      .argument('<ref>', 'image reference (see "Image references"), or sbom:FILE for a CycloneDX/SPDX JSON SBOM')
-      .option('-o, --output <format[=file]>', `report format (${formats}); FORMAT=FILE writes a file; repeatable`, collect)
-      .option('--fail-on <level>', `exit 1 when a finding is at or above this severity (${FAIL_ON_LEVELS.join('|')})`)
-      .option('--db <path>', 'vulnerability database (default: $CORRAL_HOME/db/vuln.db or ~/.cache/corral/db/vuln.db)')
+      .argument(
+        '<ref>',
+        'image reference (see "Image references"), or sbom:FILE for a CycloneDX/SPDX JSON SBOM',
+      )
+      .option(
+        '-o, --output <format[=file]>',
+        `report format (${formats}); FORMAT=FILE writes a file; repeatable`,
+        collect,
+      )
+      .option(
+        '--fail-on <level>',
+        `exit 1 when a finding is at or above this severity (${FAIL_ON_LEVELS.join('|')})`,
+      )
+      .option(
+        '--db <path>',
+        'vulnerability database (default: $CORRAL_HOME/db/vuln.db or ~/.cache/corral/db/vuln.db)',
+      )
       .option('--only-fixed', 'report only vulnerabilities that have a fix')
       .option('--json', 'shorthand for -o json (to stdout)'),
   ).action(async (ref: string, flags: ScanFlags) => {

@@ -28,6 +28,8 @@ export const apkDistro = {
     const release = distro?.id === 'alpine' ? apkRelease(distro) : undefined;
     if (release === undefined) return Promise.resolve(emptyMatchResult());
     const rows = lookupDistroRows(store, 'Alpine', [release], lookupNames(pkg));
-    return Promise.resolve(evaluateRows(pkg, apk, rows, { distro: true, ecosystem: () => `Alpine:${release}` }));
+    return Promise.resolve(
+      evaluateRows(pkg, apk, rows, { distro: true, ecosystem: () => `Alpine:${release}` }),
+    );
   },
 } satisfies Matcher;

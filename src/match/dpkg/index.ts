@@ -41,7 +41,10 @@ export const dpkgDistro = {
     if (distro === undefined || ecosystem === undefined) return Promise.resolve(emptyMatchResult());
     const rows = lookupDistroRows(store, ecosystem, dpkgReleases(distro), lookupNames(pkg));
     return Promise.resolve(
-      evaluateRows(pkg, dpkg, rows, { distro: true, ecosystem: (r) => `${r.ecosystem}:${r.distroRelease ?? ''}` }),
+      evaluateRows(pkg, dpkg, rows, {
+        distro: true,
+        ecosystem: (r) => `${r.ecosystem}:${r.distroRelease ?? ''}`,
+      }),
     );
   },
 } satisfies Matcher;

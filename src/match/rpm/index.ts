@@ -28,7 +28,9 @@ function sourceName(name: string): string {
 function releaseMatches(row: AffectedRow, major: string): boolean {
   const release = row.distroRelease;
   if (release === undefined) return false;
-  return release.split(':').some((part) => part === major || part.startsWith(`${major}.`) || part.endsWith(`_${major}`));
+  return release
+    .split(':')
+    .some((part) => part === major || part.startsWith(`${major}.`) || part.endsWith(`_${major}`));
 }
 
 export const rpmDistro = {
@@ -42,7 +44,10 @@ export const rpmDistro = {
     const names = [...new Set(lookupNames(pkg).map(sourceName))];
     const rows = names.flatMap((n) => store.affected(ecosystem, n)).filter((r) => releaseMatches(r, major));
     return Promise.resolve(
-      evaluateRows(pkg, rpm, rows, { distro: true, ecosystem: (r) => `${r.ecosystem}:${r.distroRelease ?? ''}` }),
+      evaluateRows(pkg, rpm, rows, {
+        distro: true,
+        ecosystem: (r) => `${r.ecosystem}:${r.distroRelease ?? ''}`,
+      }),
     );
   },
 } satisfies Matcher;

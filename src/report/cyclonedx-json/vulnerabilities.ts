@@ -109,8 +109,10 @@ function properties(f: Finding): Array<{ name: string; value: string }> {
   return out;
 }
 
+/** One entry per package (the schema wants `affects` items unique). */
 function affects(findings: readonly Finding[]): Array<Record<string, unknown>> {
-  return findings.map((f) => ({
+  const byPackage = new Map(findings.map((f) => [f.package.id, f]));
+  return [...byPackage.values()].map((f) => ({
     ref: f.package.id,
     versions: [
       ...(f.package.version !== '' ? [{ version: f.package.version, status: 'affected' }] : []),

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertOrder, assertSatisfies, type OrderRow, type RangeRow } from '../../../test/helpers/version-tables.js';
+import {
+  assertOrder,
+  assertSatisfies,
+  type OrderRow,
+  type RangeRow,
+} from '../../../test/helpers/version-tables.js';
 import { parseOsvRange } from '../range.js';
 import { apk } from './index.js';
 
@@ -325,7 +330,14 @@ const SUFFIXES_AND_SECDB: OrderRow[] = [
 
 // apk-tools test/unit/version.data validity rows (`version` valid, `!version` invalid), plus forms
 // apk has no token for.
-const VALID = ['1.2', '0.1_pre2', '0.1_pre2~1234abcd', '0.1_p1_pre2', '0.1_alpha1_pre2', '0.1_git20240101_pre1'];
+const VALID = [
+  '1.2',
+  '0.1_pre2',
+  '0.1_pre2~1234abcd',
+  '0.1_p1_pre2',
+  '0.1_alpha1_pre2',
+  '0.1_git20240101_pre1',
+];
 const INVALID = [
   '',
   '0.1bc',
@@ -426,7 +438,7 @@ describe('apk scheme', () => {
     it(`${row[0]} ${row[1]} ${row[2]}`, () => assertOrder(apk, row));
   }
 
-  for (const text of VALID) it(`parses ${text}`, () => assert.ok(apk.parse(text)));
+  for (const text of VALID) it(`parses ${text}`, () => assert.ok(apk.parse(text), text));
 
   for (const text of INVALID) {
     it(`does not parse ${JSON.stringify(text)}`, () => assert.equal(apk.parse(text), undefined));
@@ -438,7 +450,7 @@ describe('apk scheme', () => {
 
   it('matches an Alpine secdb fix through an OSV range', () => {
     const range = parseOsvRange(apk, [{ introduced: '0' }, { fixed: '3.1.4-r6' }]);
-    assert.ok(range);
+    assert.ok(range, 'the OSV range parses');
     assert.equal(apk.satisfies(apk.parse('3.1.4-r5')!, range), true);
     assert.equal(apk.satisfies(apk.parse('3.1.4-r6')!, range), false);
   });

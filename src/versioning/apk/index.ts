@@ -163,5 +163,6 @@ export const apk = {
   compare,
   satisfies: (v: Version, r: Range): boolean => rangeContains('apk', v, r),
   /** apk dependency comparisons (`<`, `<=`, `=`, `>=`, `>`, `~`, `<~`, `>~`) joined by `,` or `||`. */
-  parseRange: (text: string): Range | undefined => parseComparatorRange({ id: 'apk', parse }, text, OPERATORS),
+  parseRange: (text: string): Range | undefined =>
+    parseComparatorRange({ id: 'apk', parse }, text, OPERATORS),
 } satisfies VersionScheme;

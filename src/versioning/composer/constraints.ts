@@ -52,7 +52,8 @@ function manipulate(numbers: readonly (string | undefined)[], position: number, 
   for (let i = 1; i <= 4; i++) {
     const n = numbers[i] ?? '';
     if (i > position) out.push('0');
-    else if (i === position && increment !== 0) out.push((BigInt(n === '' ? '0' : n) + BigInt(increment)).toString());
+    else if (i === position && increment !== 0)
+      out.push((BigInt(n === '' ? '0' : n) + BigInt(increment)).toString());
     else out.push(n);
   }
   return out.join('.');

@@ -29,7 +29,12 @@ function expandStability(stability: string): string {
 }
 
 /** The "add version modifiers" step of normalize, for a matched classical or date version. */
-function withModifiers(version: string, word: string | undefined, number: string | undefined, dev: string | undefined): string {
+function withModifiers(
+  version: string,
+  word: string | undefined,
+  number: string | undefined,
+  dev: string | undefined,
+): string {
   let out = version;
   if (word !== undefined && word !== '') {
     if (word === 'stable') return out;

@@ -29,9 +29,51 @@ const GENERATED = Number(process.env.DPKG_DIFF_VERSIONS ?? 300);
 /** Concurrent shells running dpkg; process start-up, not CPU, is the cost. */
 const WORKERS = 4;
 
-const NUMBERS = ['0', '1', '2', '9', '10', '00', '01', '007', '99', '123', '20240131', '123456789012345678901234'];
-const WORDS = ['a', 'b', 'z', 'A', 'Z', 'rc', 'dfsg', 'git', 'svn', 'beta', 'really', 'ubuntu', 'deb', 'bpo', 'build'];
-const REVISIONS = ['1', '0', '2', '1.1', '0ubuntu1', '1+deb12u1', '2~bpo11+1', '0+b1', '1build1', '3.1~rc1', '10', '0.0'];
+const NUMBERS = [
+  '0',
+  '1',
+  '2',
+  '9',
+  '10',
+  '00',
+  '01',
+  '007',
+  '99',
+  '123',
+  '20240131',
+  '123456789012345678901234',
+];
+const WORDS = [
+  'a',
+  'b',
+  'z',
+  'A',
+  'Z',
+  'rc',
+  'dfsg',
+  'git',
+  'svn',
+  'beta',
+  'really',
+  'ubuntu',
+  'deb',
+  'bpo',
+  'build',
+];
+const REVISIONS = [
+  '1',
+  '0',
+  '2',
+  '1.1',
+  '0ubuntu1',
+  '1+deb12u1',
+  '2~bpo11+1',
+  '0+b1',
+  '1build1',
+  '3.1~rc1',
+  '10',
+  '0.0',
+];
 
 /** One piece of an upstream version after the leading number (Debian Policy §5.6.12 characters). */
 function upstreamPiece(r: SeededRandom, hasEpoch: boolean): string {
@@ -58,7 +100,9 @@ function generateVersion(r: SeededRandom): string {
   const epoch = r.chance(0.15) ? `${r.pick(['0', '1', '2', '10', '00'])}:` : '';
   let upstream = r.pick(NUMBERS);
   for (let i = r.int(0, 6); i > 0; i--) upstream += upstreamPiece(r, epoch !== '');
-  const revision = r.chance(0.65) ? `-${r.chance(0.7) ? r.pick(REVISIONS) : r.pick(NUMBERS) + r.pick(['', '~', '+', '.']) + r.pick(WORDS)}` : '';
+  const revision = r.chance(0.65)
+    ? `-${r.chance(0.7) ? r.pick(REVISIONS) : r.pick(NUMBERS) + r.pick(['', '~', '+', '.']) + r.pick(WORDS)}`
+    : '';
   return epoch + upstream + revision;
 }
 
@@ -66,10 +110,14 @@ function generateVersion(r: SeededRandom): string {
 function statusVersions(status: string): string[] {
   const out: string[] = [];
   for (const line of status.split('\n')) {
-    const field = /^(Version|Source|Depends|Pre-Depends|Recommends|Suggests|Breaks|Conflicts|Replaces|Provides|Enhances):(.*)$/.exec(line);
+    const field =
+      /^(Version|Source|Depends|Pre-Depends|Recommends|Suggests|Breaks|Conflicts|Replaces|Provides|Enhances):(.*)$/.exec(
+        line,
+      );
     if (field === null) continue;
     if (field[1] === 'Version') out.push((field[2] ?? '').trim());
-    for (const m of (field[2] ?? '').matchAll(/\(\s*(?:<<|<=|=|>=|>>)?\s*([^)\s]+)\s*\)/g)) out.push(m[1] ?? '');
+    for (const m of (field[2] ?? '').matchAll(/\(\s*(?:<<|<=|=|>=|>>)?\s*([^)\s]+)\s*\)/g))
+      out.push(m[1] ?? '');
   }
   return out;
 }
@@ -99,7 +147,12 @@ async function dpkgDisagreements(sorted: readonly Version[]): Promise<number[]> 
         return runCommand('sh', [script]);
       }),
     );
-    return outputs.flatMap((o) => o.split('\n').filter((l) => l !== '').map(Number));
+    return outputs.flatMap((o) =>
+      o
+        .split('\n')
+        .filter((l) => l !== '')
+        .map(Number),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -139,8 +192,8 @@ const SYNTAX_CASES = [
   '0:-0',
   '0:abc3-0',
   '0:0-0:0',
-  ...[...'!#@$%&/|\\<>()[]{};,_=*^\''].map((c) => `0:0${c}-0`),
-  ...[...'!#@$%&/|\\<>()[]{}:;,_=*^\''].map((c) => `0:0-0${c}`),
+  ...[..."!#@$%&/|\\<>()[]{};,_=*^'"].map((c) => `0:0${c}-0`),
+  ...[..."!#@$%&/|\\<>()[]{}:;,_=*^'"].map((c) => `0:0-0${c}`),
 ];
 
 /** Whether dpkg takes the text as a version without complaint (no error, no "bad syntax" warning). */
@@ -161,7 +214,8 @@ describe('dpkg scheme vs dpkg --compare-versions', () => {
       const batch = SYNTAX_CASES.slice(i, i + WORKERS);
       const accepted = await Promise.all(batch.map(dpkgAccepts));
       batch.forEach((text, j) => {
-        if (accepted[j] !== (dpkg.parse(text) !== undefined)) verdicts.push(`${JSON.stringify(text)}: dpkg ${accepted[j]}`);
+        if (accepted[j] !== (dpkg.parse(text) !== undefined))
+          verdicts.push(`${JSON.stringify(text)}: dpkg ${accepted[j]}`);
       });
     }
     t.diagnostic(`${SYNTAX_CASES.length} syntax cases checked against dpkg`);
@@ -188,7 +242,10 @@ describe('dpkg scheme vs dpkg --compare-versions', () => {
         `${n - 1} adjacent pairs checked by dpkg, ${(n * (n - 1)) / 2} pairs implied; ` +
         `${rejected.length} generated strings rejected by parse (not compared)`,
     );
-    const described = bad.map((i) => `${sorted[i]?.raw} vs ${sorted[i + 1]?.raw} (we say ${dpkg.compare(sorted[i]!, sorted[i + 1]!)})`);
+    const described = bad.map(
+      (i) =>
+        `${sorted[i]?.raw} vs ${sorted[i + 1]?.raw} (we say ${dpkg.compare(sorted[i]!, sorted[i + 1]!)})`,
+    );
     assert.deepEqual(described, []);
   });
 });

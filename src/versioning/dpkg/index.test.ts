@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertOrder, assertSatisfies, type OrderRow, type RangeRow } from '../../../test/helpers/version-tables.js';
+import {
+  assertOrder,
+  assertSatisfies,
+  type OrderRow,
+  type RangeRow,
+} from '../../../test/helpers/version-tables.js';
 import { parseOsvRange } from '../range.js';
 import { dpkg } from './index.js';
 
@@ -209,7 +214,7 @@ describe('dpkg scheme', () => {
 
   it('matches a Debian tracker fix through an OSV range (source package openssl, bookworm)', () => {
     const range = parseOsvRange(dpkg, [{ introduced: '0' }, { fixed: '3.0.13-1~deb12u1' }]);
-    assert.ok(range);
+    assert.ok(range, 'the OSV range parses');
     assert.equal(dpkg.satisfies(dpkg.parse('3.0.11-1~deb12u2')!, range), true);
     assert.equal(dpkg.satisfies(dpkg.parse('3.0.13-1~deb12u1')!, range), false);
     assert.equal(dpkg.satisfies(dpkg.parse('3.0.15-1~deb12u1')!, range), false);

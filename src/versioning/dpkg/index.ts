@@ -149,5 +149,6 @@ export const dpkg = {
   compare,
   satisfies: (v: Version, r: Range): boolean => rangeContains('dpkg', v, r),
   /** Debian relations joined by `,` (AND) and `||` (OR): `>= 1.2-1, << 1.3`. */
-  parseRange: (text: string): Range | undefined => parseComparatorRange({ id: 'dpkg', parse }, text, RELATIONS),
+  parseRange: (text: string): Range | undefined =>
+    parseComparatorRange({ id: 'dpkg', parse }, text, RELATIONS),
 } satisfies VersionScheme;

@@ -169,7 +169,8 @@ function compareList(a: ListItem, b: Item | undefined): Comparison {
   for (let i = 0; i < Math.max(a.items.length, b.items.length); i++) {
     const l = a.items[i];
     const r = b.items[i];
-    const result = l === undefined ? (r === undefined ? 0 : invert(compareItems(r, undefined))) : compareItems(l, r);
+    const result =
+      l === undefined ? (r === undefined ? 0 : invert(compareItems(r, undefined))) : compareItems(l, r);
     if (result !== 0) return result;
   }
   return 0;

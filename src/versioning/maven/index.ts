@@ -14,10 +14,11 @@ const kind = createVersionKind<Item>('maven');
 
 /**
  * Maven orders any string, so almost everything is a version. Refused, as defects to report rather
- * than order: empty text, whitespace or control characters, range syntax characters (`[ ] ( ) ,`),
- * and non-ASCII decimal digits (Maven's `Character.isDigit` would read `١` as a number).
+ * than order: empty text, whitespace or control characters, range syntax (`[ ] ( ) ,`, or a leading
+ * comparison operator such as `>=1.0` from another ecosystem's constraint), and non-ASCII decimal
+ * digits (Maven's `Character.isDigit` would read `١` as a number).
  */
-const NOT_A_VERSION = /^$|[\s\p{Cc}[\](),]|(?![0-9])\p{Nd}/u;
+const NOT_A_VERSION = /^$|^[<>=!~^]|[\s\p{Cc}[\](),]|(?![0-9])\p{Nd}/u;
 
 function parse(raw: string): Version | undefined {
   return NOT_A_VERSION.test(raw) ? undefined : kind.wrap(raw, parseComparableVersion(raw));
@@ -63,7 +64,8 @@ function parseRestriction(spec: string): Restriction | undefined {
   const upperText = body.slice(comma + 1).trim();
   const lower = lowerText === '' ? undefined : parse(lowerText);
   const upper = upperText === '' ? undefined : parse(upperText);
-  if ((lowerText !== '' && lower === undefined) || (upperText !== '' && upper === undefined)) return undefined;
+  if ((lowerText !== '' && lower === undefined) || (upperText !== '' && upper === undefined))
+    return undefined;
   if (lower !== undefined && upper !== undefined) {
     // "Range defies version ordering"
     const c = compare(upper, lower);
@@ -87,7 +89,8 @@ function parseRange(text: string): Range | undefined {
     if (r === undefined) return undefined;
     // "Ranges overlap": each restriction must start at or after the previous one's upper bound.
     const previousUpper = restrictions[restrictions.length - 1]?.upper;
-    if (previousUpper !== undefined && (r.lower === undefined || compare(r.lower, previousUpper) < 0)) return undefined;
+    if (previousUpper !== undefined && (r.lower === undefined || compare(r.lower, previousUpper) < 0))
+      return undefined;
     restrictions.push(r);
     rest = rest.slice(close + 1).trim();
     if (rest.startsWith(',')) rest = rest.slice(1).trim();

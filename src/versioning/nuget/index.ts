@@ -115,7 +115,8 @@ function parseInterval(text: string): Bounds | undefined {
   const [minText = '', maxText = minText] = parts;
   const min = minText.trim() === '' ? undefined : parse(minText);
   const max = maxText.trim() === '' ? undefined : parse(maxText);
-  if ((minText.trim() !== '' && min === undefined) || (maxText.trim() !== '' && max === undefined)) return undefined;
+  if ((minText.trim() !== '' && min === undefined) || (maxText.trim() !== '' && max === undefined))
+    return undefined;
   if (min !== undefined && max !== undefined) {
     const c = compare(min, max);
     if (c > 0 || (c === 0 && minInclusive !== maxInclusive)) return undefined;
@@ -132,7 +133,9 @@ function parseRange(text: string): Range | undefined {
   if (trimmed === '' || trimmed.includes('*')) return undefined;
   const bare = /^[[(]/.test(trimmed) ? undefined : parse(trimmed);
   const bounds: Bounds | undefined =
-    bare !== undefined ? { min: bare, minInclusive: true, max: undefined, maxInclusive: false } : parseInterval(trimmed);
+    bare !== undefined
+      ? { min: bare, minInclusive: true, max: undefined, maxInclusive: false }
+      : parseInterval(trimmed);
   if (bounds === undefined) return undefined;
   return createRange('nuget', text, (v) => {
     const lo = bounds.min === undefined ? 1 : compare(v, bounds.min);

@@ -7,13 +7,7 @@
 import { createRange, rangeContains } from '../range.js';
 import type { Comparison, Range, Version, VersionScheme } from '../scheme.js';
 import { createVersionKind } from '../version-kind.js';
-import {
-  comparePep440,
-  isPrerelease,
-  parsePep440,
-  publicOf,
-  type Pep440Parts,
-} from './version.js';
+import { comparePep440, isPrerelease, parsePep440, publicOf, type Pep440Parts } from './version.js';
 
 const kind = createVersionKind<Pep440Parts>('pep440');
 
@@ -158,4 +152,3 @@ export const pep440 = {
   satisfies: (v: Version, r: Range): boolean => rangeContains('pep440', v, r),
   parseRange,
 } satisfies VersionScheme;
-

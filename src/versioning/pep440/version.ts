@@ -64,7 +64,10 @@ export function parsePep440(raw: string): Pep440Parts | undefined {
     // "1.0-1" is the implicit post-release spelling; a bare "post"/"rev"/"r" means post0.
     post: postN1 !== undefined ? num(postN1) : postL !== undefined ? num(postN2) : undefined,
     dev: devL === undefined ? undefined : num(devN),
-    local: local?.toLowerCase().split(/[._-]/).map((s) => (/^[0-9]+$/.test(s) ? num(s) : s)),
+    local: local
+      ?.toLowerCase()
+      .split(/[._-]/)
+      .map((s) => (/^[0-9]+$/.test(s) ? num(s) : s)),
   };
 }
 
@@ -86,7 +89,14 @@ export function isPrerelease(v: Pep440Parts): boolean {
 
 /** `base_version` as parts: epoch and release only. */
 export function baseOf(v: Pep440Parts): Pep440Parts {
-  return { epoch: v.epoch, release: v.release, pre: undefined, post: undefined, dev: undefined, local: undefined };
+  return {
+    epoch: v.epoch,
+    release: v.release,
+    pre: undefined,
+    post: undefined,
+    dev: undefined,
+    local: undefined,
+  };
 }
 
 /** `public` as parts: everything but the local segment. */

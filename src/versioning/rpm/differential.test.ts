@@ -21,14 +21,29 @@ const SEED = 0x4e9c3;
 const STRINGS = 3000;
 const RANDOM_PAIRS = 30_000;
 
-const NUMBERS = ['0', '1', '2', '5', '9', '10', '00', '01', '0001', '0039', '999', '20101121', '123456789012345678901234'];
+const NUMBERS = [
+  '0',
+  '1',
+  '2',
+  '5',
+  '9',
+  '10',
+  '00',
+  '01',
+  '0001',
+  '0039',
+  '999',
+  '20101121',
+  '123456789012345678901234',
+];
 const WORDS = ['a', 'b', 'p', 'z', 'A', 'Z', 'aa', 'rc', 'RC', 'el', 'fc', 'git', 'xyz', 'beta', 'snap'];
 const SEPARATORS = ['.', '.', '.', '_', '+', '~', '^', ''];
 
 /** A version (or release) string: segments joined by separators, no `-` or `:`. */
 function generateSegments(r: SeededRandom): string {
   let s = r.chance(0.9) ? r.pick(NUMBERS) : r.pick(WORDS);
-  for (let i = r.int(0, 5); i > 0; i--) s += r.pick(SEPARATORS) + (r.chance(0.6) ? r.pick(NUMBERS) : r.pick(WORDS));
+  for (let i = r.int(0, 5); i > 0; i--)
+    s += r.pick(SEPARATORS) + (r.chance(0.6) ? r.pick(NUMBERS) : r.pick(WORDS));
   if (r.chance(0.05)) s += r.pick(['~', '^', '.', '+']);
   return s;
 }
@@ -109,7 +124,11 @@ function pairsOf(texts: readonly string[], r: SeededRandom): [string, string][] 
   return [...adjacent, ...random];
 }
 
-function mismatches(kind: 'v' | 'e', pairs: readonly [string, string][], truth: readonly Comparison[]): string[] {
+function mismatches(
+  kind: 'v' | 'e',
+  pairs: readonly [string, string][],
+  truth: readonly Comparison[],
+): string[] {
   return pairs.flatMap(([a, b], i) => {
     const ours = rpm.compare(rpm.parse(a)!, rpm.parse(b)!);
     return ours === truth[i] ? [] : [`${kind} ${a} vs ${b}: rpm ${truth[i]}, ours ${ours}`];

@@ -27,11 +27,12 @@ const kind = createVersionKind<RpmParts>('rpm');
 
 /**
  * Characters rpmbuild allows in Version and Release (`ALLOWED_CHARS_VERREL` = alphanumerics and `._+~^`,
- * macros `%{}` aside). `-` may appear inside the version part because the release starts after the
- * *last* hyphen (`rpmverParse`), as in `1.2.3-3-el7_5`.
+ * macros `%{}` aside), starting with an alphanumeric (`~1`, `^1.2` or `+a` order only by accident). `-`
+ * may appear inside the version part because the release starts after the *last* hyphen
+ * (`rpmverParse`), as in `1.2.3-3-el7_5`.
  */
-const VERSION = /^[A-Za-z0-9._+~^-]*[A-Za-z0-9][A-Za-z0-9._+~^-]*$/;
-const RELEASE = /^[A-Za-z0-9._+~^]*[A-Za-z0-9][A-Za-z0-9._+~^]*$/;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+~^-]*$/;
+const RELEASE = /^[A-Za-z0-9][A-Za-z0-9._+~^]*$/;
 
 function parseParts(raw: string): RpmParts | undefined {
   let epoch = '0';
@@ -125,7 +126,9 @@ function compare(a: Version, b: Version): Comparison {
   const x = kind.unwrap(a);
   const y = kind.unwrap(b);
   return (
-    compareDigits(x.epoch, y.epoch) || rpmvercmp(x.version, y.version) || rpmvercmp(x.release ?? '', y.release ?? '')
+    compareDigits(x.epoch, y.epoch) ||
+    rpmvercmp(x.version, y.version) ||
+    rpmvercmp(x.release ?? '', y.release ?? '')
   );
 }
 
@@ -143,10 +146,21 @@ export const rpm = {
     'https://github.com/rpm-software-management/rpm/blob/master/rpmio/rpmvercmp.c',
     'https://rpm-software-management.github.io/rpm/manual/dependencies.html#versioning',
   ],
-  aliases: ['rpm', 'Red Hat', 'AlmaLinux', 'Rocky Linux', 'openSUSE', 'SUSE', 'Mageia', 'openEuler', 'Photon OS'],
+  aliases: [
+    'rpm',
+    'Red Hat',
+    'AlmaLinux',
+    'Rocky Linux',
+    'openSUSE',
+    'SUSE',
+    'Mageia',
+    'openEuler',
+    'Photon OS',
+  ],
   parse,
   compare,
   satisfies: (v: Version, r: Range): boolean => rangeContains('rpm', v, r),
   /** RPM dependency comparisons joined by `,` (AND) and `||` (OR): `>= 1:2.3-1, < 1:2.4`. */
-  parseRange: (text: string): Range | undefined => parseComparatorRange({ id: 'rpm', parse }, text, OPERATORS),
+  parseRange: (text: string): Range | undefined =>
+    parseComparatorRange({ id: 'rpm', parse }, text, OPERATORS),
 } satisfies VersionScheme;

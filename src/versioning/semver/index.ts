@@ -36,7 +36,8 @@ function compare(a: Version, b: Version): Comparison {
  */
 function parseRange(text: string): Range | undefined {
   const spec = text.replace(/,/g, ' ');
-  if (spec.trim() === '' || semverLib.validRange(spec, { includePrerelease: true }) === null) return undefined;
+  if (spec.trim() === '' || semverLib.validRange(spec, { includePrerelease: true }) === null)
+    return undefined;
   const range = new semverLib.Range(spec, { includePrerelease: true });
   return createRange('semver', text, (v) => range.test(kind.unwrap(v)));
 }

@@ -10,8 +10,10 @@
  *
  * `affected` is the matcher's hot path, so it is laid out for it: a WITHOUT ROWID table clustered on
  * the lookup key (ecosystem, package, distro_release), so one lookup is one B-tree descent plus a
- * contiguous scan, and it carries the advisory's `vuln_id`, `source` and `advisory_id` so no join is
- * needed. The writer keeps those copies in step (alias-group merges update them).
+ * contiguous scan; it carries the advisory's `vuln_id`, `source` and `advisory_id` so no join is
+ * needed (the writer keeps those copies in step: alias-group merges update them); and the rest of an
+ * entry is one JSON array `entry` = `[ranges, versions, fix_state, fixed_in, severity, cpe, note]`
+ * (trailing nulls omitted), because every column a lookup returns costs a value conversion per row.
  */
 import type { Migration } from './index.js';
 
@@ -50,13 +52,7 @@ CREATE TABLE affected (
   vuln_id TEXT NOT NULL,
   source TEXT NOT NULL,
   advisory_id TEXT NOT NULL,
-  ranges TEXT NOT NULL,
-  versions TEXT NOT NULL,
-  fix_state TEXT NOT NULL,
-  fixed_in TEXT,
-  severity TEXT,
-  cpe TEXT,
-  note TEXT,
+  entry TEXT NOT NULL,
   PRIMARY KEY (ecosystem, package, distro_release, advisory, seq)
 ) WITHOUT ROWID;
 CREATE INDEX affected_advisory ON affected (advisory);
