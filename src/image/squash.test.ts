@@ -97,6 +97,23 @@ describe('squashed file view', () => {
     }
   });
 
+  it('keeps one copy of a wanted body that a later layer rewrites unchanged', async () => {
+    const { dir } = await layout([
+      { files: [d('/etc'), f('/etc/same', 'same\n'), f('/etc/changed', 'v1\n')] },
+      { files: [d('/etc'), f('/etc/same', 'same\n'), f('/etc/changed', 'v2\n')] },
+    ]);
+    const img = await open(dir);
+    const { view } = await squashImage(img, { limits: defaultLimits(), wants: () => true });
+    const [sameOld, sameNew] = view.versions('/etc/same');
+    assert.equal(sameNew?.layerIndex, 1);
+    assert.equal(await sameNew!.read(), await sameOld!.read(), 'identical bodies share one buffer');
+    assert.equal(view.store.memoryBytes, 'same\n'.length + 2 * 'v1\n'.length);
+    const changed = await Promise.all(view.versions('/etc/changed').map(async (v) => (await v.read()).toString()));
+    assert.deepEqual(changed, ['v1\n', 'v2\n']);
+    await view.close();
+    await img.close();
+  });
+
   it('resolves symlinks inside the image root only', async () => {
     const { dir } = await layout([
       {

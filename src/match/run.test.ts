@@ -268,3 +268,26 @@ describe('OSV ecosystem matcher', () => {
     );
   });
 });
+
+describe('apk matcher (Alpine v3.20)', () => {
+  it('matches secfixes through the origin package; secdb 0 is never reported', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'corral-match-apk-'));
+    const apkStore = openVulnStore(await buildFixtureDb(d, [join(TESTDATA, 'alpine-v3.20')]));
+    try {
+      const libcrypto3 = pkg({
+        name: 'libcrypto3',
+        version: '3.3.1-r3',
+        type: 'apk',
+        purl: 'pkg:apk/alpine/libcrypto3@3.3.1-r3?arch=x86_64&distro=alpine-3.20.3',
+        source: { name: 'openssl' },
+      });
+      const r = await matchSbom(sbomOf([libcrypto3], { id: 'alpine', versionId: '3.20.3' }), apkStore);
+      assert.deepEqual(ids(r), ['CVE-2024-6119 libcrypto3']);
+      assert.equal(r.findings[0]!.fixedIn, '3.3.2-r0');
+      assert.equal(r.findings[0]!.matchedBy.ecosystem, 'Alpine:v3.20');
+    } finally {
+      apkStore.close();
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+});

@@ -47,9 +47,9 @@ describe('detectAndDecode', () => {
   }
 
   it('reads other tools’ files', async () => {
-    const cdx = await readFile(join(HERE, 'cyclonedx-json', 'testdata', 'trivy-centos-7.cdx.json'));
+    const cdx = await readFile(join(HERE, 'cyclonedx-json', 'testdata', 'trivy-rocky-9.cdx.json'));
     assert.equal(detectAndDecode(cdx).format, 'cyclonedx-json');
-    const spdx = await readFile(join(HERE, 'spdx-json', 'testdata', 'syft-alpine-3.10.spdx.json'));
+    const spdx = await readFile(join(HERE, 'spdx-json', 'testdata', 'syft-alpine-3.19.spdx.json'));
     assert.equal(detectAndDecode(spdx).sbom.packages.length, 3);
   });
 

@@ -114,11 +114,12 @@ export function parseOsvRange(
   }
   if (!valid) return undefined;
   const sorted = sortEvents(scheme, parsed);
+  const limits = sorted.filter((e) => e.kind === 'limit');
   const text = events.map((e) => eventEntry(e).join(' ')).join(', ');
   return createRange(
     scheme.id,
     text,
-    (v) => beforeLimits(scheme, v, sorted) && isAffected(scheme, v, sorted),
+    (v) => beforeLimits(scheme, v, limits) && isAffected(scheme, v, sorted),
   );
 }
 
@@ -155,8 +156,7 @@ function isAffected(scheme: OrderedScheme, v: Version, events: readonly ParsedEv
   return affected;
 }
 
-function beforeLimits(scheme: OrderedScheme, v: Version, events: readonly ParsedEvent[]): boolean {
-  const limits = events.filter((e) => e.kind === 'limit');
+function beforeLimits(scheme: OrderedScheme, v: Version, limits: readonly ParsedEvent[]): boolean {
   if (limits.length === 0) return true;
   return limits.some((e) => e.version === undefined || scheme.compare(v, e.version) < 0);
 }

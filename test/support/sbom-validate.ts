@@ -1,19 +1,20 @@
 /**
  * Validation of SBOM output against the OFFICIAL schemas: CycloneDX 1.6 through
- * `@cyclonedx/cyclonedx-library` (its strict JSON validator bundles the spec's schemas), SPDX 2.3 through
- * ajv and the spec's own `schemas/spdx-schema.json` at tag v2.3 (src/sbom/spdx-json/testdata/).
- * The SPDX JSON schema leaves out rules the spec states in prose (idstring syntax, license expressions,
- * date format, references); `validateSpdx` checks those too.
+ * `@cyclonedx/cyclonedx-library` (its strict JSON validator bundles the spec's schemas); SPDX 2.3 through
+ * ajv and Corral's own JSON Schema, written from the SPDX 2.3 specification's field definitions
+ * (src/sbom/spdx-json/spdx-2.3.schema.json). Rules the spec states in prose (license expressions,
+ * the exact `created` form, references between elements) are checked by `validateSpdx` on top.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import parseSpdx from 'spdx-expression-parse';
 import { PackageURL } from 'packageurl-js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const SPDX_SCHEMA = join(ROOT, 'src', 'sbom', 'spdx-json', 'testdata', 'spdx-schema-2.3.json');
+export const SPDX_SCHEMA = join(ROOT, 'src', 'sbom', 'spdx-json', 'spdx-2.3.schema.json');
 
 /** Errors of a CycloneDX 1.6 JSON text (empty when valid), schema first, then bom-ref integrity. */
 export async function validateCycloneDx(text: string): Promise<string[]> {
@@ -93,11 +94,13 @@ function checkLicense(
   }
 }
 
-/** Errors of an SPDX 2.3 JSON text (empty when valid): the official schema plus the spec's prose rules. */
+/** Errors of an SPDX 2.3 JSON text (empty when valid): our SPDX 2.3 schema plus the spec's prose rules. */
 export function validateSpdx(text: string): string[] {
-  spdxValidator ??= new Ajv({ allErrors: true, strict: false }).compile(
-    JSON.parse(readFileSync(SPDX_SCHEMA, 'utf8')) as object,
-  );
+  if (spdxValidator === undefined) {
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    addFormats.default(ajv);
+    spdxValidator = ajv.compile(JSON.parse(readFileSync(SPDX_SCHEMA, 'utf8')) as object);
+  }
   const doc = JSON.parse(text) as SpdxDoc;
   if (!spdxValidator(doc))
     return (spdxValidator.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);

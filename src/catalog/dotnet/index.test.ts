@@ -19,13 +19,13 @@ after(async () => {
 
 describe('dotnet wants()', () => {
   const CASES: Array<[string, boolean]> = [
-    ['/app/ConsoleApp1.deps.json', true],
+    ['/app/InventorySync.deps.json', true],
     ['/usr/share/dotnet/shared/Microsoft.NETCore.App/8.0.0/Microsoft.NETCore.App.deps.json', true],
     ['/app/bin/Release/net8.0/linux-x64/publish/My.App.deps.json', true],
     ['/.deps.json', false],
-    ['/app/ConsoleApp1.runtimeconfig.json', false],
+    ['/app/InventorySync.runtimeconfig.json', false],
     ['/app/deps.json', false],
-    ['/app/ConsoleApp1.deps.json.bak', false],
+    ['/app/InventorySync.deps.json.bak', false],
   ];
   for (const [path, want] of CASES) {
     it(`${want ? 'wants' : 'skips'} ${path}`, () => assert.equal(dotnetDeps.wants(path), want));
@@ -40,8 +40,8 @@ describe('dotnet-deps on images', () => {
         {
           files: [
             {
-              path: '/app/ConsoleApp1.deps.json',
-              content: await readFile(join(testdata, 'azure-servicebus/ConsoleApp1.deps.json')),
+              path: '/app/InventorySync.deps.json',
+              content: await readFile(join(testdata, 'sqlite-worker/InventorySync.deps.json')),
             },
             {
               path: '/app/Broken.deps.json',
@@ -52,14 +52,14 @@ describe('dotnet-deps on images', () => {
       ],
       [dotnetDeps],
     );
-    assert.equal(sbom.packages.length, 13);
+    assert.equal(sbom.packages.length, 11);
     assert.deepEqual(
       sbom.unknowns.map((u) => [u.code, u.path]),
       [['CATALOG_DOTNET_DEPS_JSON_INVALID', '/app/Broken.deps.json']],
     );
     const ids = new Set(sbom.packages.map((p) => p.id));
     const dependsOn = sbom.relationships.filter((r) => r.type === 'depends-on');
-    assert.equal(dependsOn.length, 18);
+    assert.equal(dependsOn.length, 9);
     assert.ok(dependsOn.every((r) => ids.has(r.from) && ids.has(r.to)));
   });
 

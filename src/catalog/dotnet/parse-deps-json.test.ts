@@ -6,26 +6,24 @@ import { DEPS_JSON_INVALID, LIBRARY_TYPE_PROPERTY, parseDepsJson } from './parse
 
 const testdata = join(import.meta.dirname, 'testdata');
 const read = (rel: string) => readFile(join(testdata, rel), 'utf8');
-const PATH = '/app/ConsoleApp1.deps.json';
+const PATH = '/app/InventorySync.deps.json';
 
-describe('parseDepsJson over a real dotnet build', () => {
+describe('parseDepsJson over a framework-dependent .NET 6 build', () => {
   it('reports every NuGet package of the runtime target, not the project itself', async () => {
-    const r = parseDepsJson(await read('azure-servicebus/ConsoleApp1.deps.json'), PATH);
+    const r = parseDepsJson(await read('sqlite-worker/InventorySync.deps.json'), PATH);
     assert.deepEqual(r.unknowns, []);
     assert.deepEqual(r.packages.map((p) => p.purl).sort(), [
-      'pkg:nuget/Azure.Core.Amqp@1.3.0',
-      'pkg:nuget/Azure.Core@1.36.0',
-      'pkg:nuget/Azure.Messaging.ServiceBus@7.17.1',
-      'pkg:nuget/Microsoft.Azure.Amqp@2.6.4',
-      'pkg:nuget/Microsoft.Bcl.AsyncInterfaces@1.1.1',
-      'pkg:nuget/System.Diagnostics.DiagnosticSource@6.0.1',
-      'pkg:nuget/System.Memory.Data@1.0.2',
-      'pkg:nuget/System.Memory@4.5.4',
-      'pkg:nuget/System.Numerics.Vectors@4.5.0',
-      'pkg:nuget/System.Runtime.CompilerServices.Unsafe@6.0.0',
-      'pkg:nuget/System.Text.Encodings.Web@4.7.2',
-      'pkg:nuget/System.Text.Json@4.7.2',
-      'pkg:nuget/System.Threading.Tasks.Extensions@4.5.4',
+      'pkg:nuget/Dapper@2.0.123',
+      'pkg:nuget/Microsoft.Data.Sqlite.Core@6.0.10',
+      'pkg:nuget/Microsoft.Data.Sqlite@6.0.10',
+      'pkg:nuget/Polly@7.2.3',
+      'pkg:nuget/SQLitePCLRaw.bundle_e_sqlite3@2.0.6',
+      'pkg:nuget/SQLitePCLRaw.core@2.0.6',
+      'pkg:nuget/SQLitePCLRaw.lib.e_sqlite3@2.0.6',
+      'pkg:nuget/SQLitePCLRaw.provider.e_sqlite3@2.0.6',
+      'pkg:nuget/Serilog.Sinks.Console@4.1.0',
+      'pkg:nuget/Serilog@2.12.0',
+      'pkg:nuget/System.Memory@4.5.3',
     ]);
     assert.ok(
       r.packages.every(
@@ -35,13 +33,15 @@ describe('parseDepsJson over a real dotnet build', () => {
   });
 
   it('turns target dependencies between packages into depends-on relationships', async () => {
-    const r = parseDepsJson(await read('azure-servicebus/ConsoleApp1.deps.json'), PATH);
+    const r = parseDepsJson(await read('sqlite-worker/InventorySync.deps.json'), PATH);
     const edges = r.relationships.map((e) => `${e.from} -> ${e.to}`);
-    assert.ok(edges.includes('pkg:nuget/Azure.Messaging.ServiceBus@7.17.1 -> pkg:nuget/Azure.Core@1.36.0'));
-    assert.ok(edges.includes('pkg:nuget/Azure.Core@1.36.0 -> pkg:nuget/System.Text.Json@4.7.2'));
-    // the project entry (ConsoleApp1/1.0.0) is not a package: no edge starts there
-    assert.ok(r.relationships.every((e) => e.type === 'depends-on' && !e.from.includes('ConsoleApp1')));
-    assert.equal(r.relationships.length, 18); // 7 + 3 + 5 + 1 + 2 entries under "dependencies"
+    assert.ok(
+      edges.includes('pkg:nuget/Microsoft.Data.Sqlite@6.0.10 -> pkg:nuget/Microsoft.Data.Sqlite.Core@6.0.10'),
+    );
+    assert.ok(edges.includes('pkg:nuget/SQLitePCLRaw.core@2.0.6 -> pkg:nuget/System.Memory@4.5.3'));
+    // the project entry (InventorySync/1.0.0) is not a package: no edge starts there
+    assert.ok(r.relationships.every((e) => e.type === 'depends-on' && !e.from.includes('InventorySync')));
+    assert.equal(r.relationships.length, 9); // 2 + 1 + 1 + 3 + 1 + 1 entries under "dependencies"
   });
 });
 

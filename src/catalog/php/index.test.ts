@@ -54,9 +54,15 @@ describe('php-composer-installed on images', () => {
       [phpComposerInstalled],
     );
     assert.deepEqual(sbom.unknowns, []);
-    assert.equal(sbom.packages.length, 23 + 37);
-    const monolog = sbom.packages.find((p) => p.name === 'monolog/monolog')!;
-    assert.deepEqual(monolog.locations, [{ path: '/srv/new/vendor/composer/installed.json', layerIndex: 0 }]);
+    assert.equal(sbom.packages.length, 20 + 46);
+    // monolog is installed by both applications, at different versions: one package per file
+    const where = (purl: string) => sbom.packages.find((p) => p.purl === purl)?.locations;
+    assert.deepEqual(where('pkg:composer/monolog/monolog@3.5.0'), [
+      { path: '/srv/new/vendor/composer/installed.json', layerIndex: 0 },
+    ]);
+    assert.deepEqual(where('pkg:composer/monolog/monolog@1.23.0'), [
+      { path: '/srv/old/vendor/composer/installed.json', layerIndex: 0 },
+    ]);
   });
 
   it('reports a file over the size cap without reading it', async () => {

@@ -21,26 +21,31 @@ describe('CycloneDX decoder', () => {
   });
 
   it('reads trivy output: rpm packages from purls with epoch, source, layer, distro', async () => {
-    const sbom = decodeCycloneDx(await fixture('trivy-centos-7.cdx.json'));
+    const sbom = decodeCycloneDx(await fixture('trivy-rocky-9.cdx.json'));
     assert.equal(sbom.tool.name, 'trivy');
-    assert.deepEqual(sbom.distro, { id: 'centos', versionId: '7.6.1810' });
-    assert.deepEqual(sbom.image.repoTags, ['ghcr.io/aquasecurity/trivy-test-images:centos-7']);
+    assert.deepEqual(sbom.distro, { id: 'rocky', versionId: '9.3' });
+    assert.deepEqual(sbom.image.repoTags, ['registry.corral.invalid/base/rocky:9.3-minimal']);
     assert.equal(
       sbom.image.digest,
-      'sha256:f1cb7c7d58b73eac859c395882eec49d50651244e342cd6c68a5c7809785f427',
+      'sha256:51677f3aad1bcf6f426fb484560e3d8cd6ce402abd598aa18848eb07aa852bbd',
     );
     const ssl = sbom.packages.find((p) => p.name === 'openssl-libs')!;
     assert.deepEqual(
       { type: ssl.type, version: ssl.version, arch: ssl.arch, source: ssl.source, licenses: ssl.licenses },
       {
         type: 'rpm',
-        version: '1:1.0.2k-16.el7',
+        version: '1:3.0.7-25.el9_3',
         arch: 'x86_64',
-        source: { name: 'openssl', version: '1:1.0.2k-16.el7' },
-        licenses: ['OpenSSL+'],
+        source: { name: 'openssl', version: '1:3.0.7-25.el9_3' },
+        licenses: ['ASL 2.0'],
       },
     );
     assert.deepEqual(ssl.locations, [{ path: '', layerIndex: 0 }]);
+    const zlib = sbom.packages.find((p) => p.name === 'zlib')!;
+    assert.deepEqual(
+      [zlib.version, zlib.source],
+      ['1.2.11-40.el9', { name: 'zlib', version: '1.2.11-40.el9' }],
+    );
     assert.equal(sbom.packages.length, 2);
     assert.equal(sbom.relationships.filter((r) => r.from === 'image' && r.type === 'contains').length, 2);
     assert.deepEqual(sbom.unknowns, []);
@@ -49,6 +54,10 @@ describe('CycloneDX decoder', () => {
   it('reads syft output: legacy tools array, golang purl, CPEs, locations', async () => {
     const sbom = decodeCycloneDx(await fixture('syft-go-mod.cdx.json'));
     assert.equal(sbom.tool.name, 'syft');
+    assert.deepEqual(
+      sbom.packages.map((p) => p.name),
+      ['github.com/spf13/cobra', 'github.com/rs/zerolog'],
+    );
     const [p] = sbom.packages;
     assert.deepEqual(
       {
@@ -61,9 +70,9 @@ describe('CycloneDX decoder', () => {
       },
       {
         type: 'golang',
-        name: 'github.com/wagoodman/go-partybus',
-        version: 'v0.0.0-20230516145632-8ccac152c651',
-        cpes: ['cpe:2.3:a:wagoodman:go-partybus:v0.0.0-20230516145632-8ccac152c651:*:*:*:*:*:*:*'],
+        name: 'github.com/spf13/cobra',
+        version: 'v1.8.0',
+        cpes: ['cpe:2.3:a:spf13:cobra:v1.8.0:*:*:*:*:*:*:*'],
         foundBy: 'go-module-file-cataloger',
         locations: [{ path: '/go.mod', layerIndex: -1 }],
       },
@@ -72,10 +81,10 @@ describe('CycloneDX decoder', () => {
 
   it('keeps what it can of a defective document and reports the rest as unknowns', async () => {
     const sbom = decodeCycloneDx(await fixture('syft-image-snapshot.cdx.json'));
-    assert.deepEqual(sbom.distro, { id: 'debian', versionId: '1.2.3' });
+    assert.deepEqual(sbom.distro, { id: 'debian', versionId: '12' });
     assert.deepEqual(
       sbom.packages.map((p) => p.purl),
-      ['pkg:deb/debian/package-2@2.0.1'],
+      ['pkg:deb/debian/tzdata@2024a-0%2Bdeb12u1?arch=all&distro=debian-12'],
     );
     assert.deepEqual(
       sbom.unknowns.map((u) => [u.path, u.code]),

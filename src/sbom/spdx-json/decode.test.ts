@@ -21,10 +21,10 @@ describe('SPDX decoder', () => {
   });
 
   it('reads syft output: apk packages from purls (PACKAGE_MANAGER), CPEs, licences, distro, paths', async () => {
-    const sbom = decodeSpdx(await fixture('syft-alpine-3.10.spdx.json'));
+    const sbom = decodeSpdx(await fixture('syft-alpine-3.19.spdx.json'));
     assert.deepEqual(sbom.tool, { name: 'syft', version: '' });
-    assert.deepEqual(sbom.distro, { id: 'alpine', versionId: '3.10.9' });
-    assert.equal(sbom.createdAt, '2022-01-20T21:40:24.439Z');
+    assert.deepEqual(sbom.distro, { id: 'alpine', versionId: '3.19.1' });
+    assert.equal(sbom.createdAt, '2024-02-11T09:15:42.817Z');
     const busybox = sbom.packages.find((p) => p.name === 'busybox')!;
     assert.deepEqual(
       {
@@ -36,41 +36,43 @@ describe('SPDX decoder', () => {
       },
       {
         type: 'apk',
-        version: '1.30.1-r5',
+        version: '1.36.1-r15',
         arch: 'x86_64',
-        licenses: ['GPL-2.0'],
+        licenses: ['GPL-2.0-only'],
         locations: [{ path: '/lib/apk/db/installed', layerIndex: -1 }],
       },
     );
-    assert.deepEqual(busybox.cpes, ['cpe:2.3:a:busybox:busybox:1.30.1-r5:*:*:*:*:*:*:*']);
+    assert.deepEqual(busybox.cpes, ['cpe:2.3:a:busybox:busybox:1.36.1-r15:*:*:*:*:*:*:*']);
+    const ssl = sbom.packages.find((p) => p.name === 'ssl_client')!;
+    assert.equal(ssl.cpes.length, 4);
     assert.ok(sbom.packages.every((p) => p.type === 'apk'));
     assert.deepEqual(sbom.unknowns, []);
   });
 
   it('reads trivy output: ContainerImage and OperatingSystem elements, attribution texts', async () => {
-    const sbom = decodeSpdx(await fixture('trivy-centos-7.spdx.json'));
-    assert.deepEqual(sbom.distro, { id: 'centos', versionId: '7.6.1810' });
-    assert.deepEqual(sbom.image.repoTags, ['ghcr.io/aquasecurity/trivy-test-images:centos-7']);
+    const sbom = decodeSpdx(await fixture('trivy-rocky-9.spdx.json'));
+    assert.deepEqual(sbom.distro, { id: 'rocky', versionId: '9.3' });
+    assert.deepEqual(sbom.image.repoTags, ['registry.corral.invalid/base/rocky:9.3-minimal']);
     assert.deepEqual(
       sbom.image.layers.map((l) => l.diffId),
-      ['sha256:89169d87dbe2b72ba42bfbb3579c957322baca28e03a1e558076542a1c1b2b4a'],
+      ['sha256:76ee44413a3203c719e59eee60f1eaf13f823874b8edf5fa8a42611fe401724b'],
     );
     const ssl = sbom.packages.find((p) => p.name === 'openssl-libs')!;
     assert.deepEqual(
       { version: ssl.version, layers: ssl.locations.map((l) => l.layerIndex) },
-      { version: '1:1.0.2k-16.el7', layers: [0] },
+      { version: '1:3.0.7-25.el9_3', layers: [0] },
     );
     assert.equal(sbom.relationships.filter((r) => r.from === 'image').length, 2);
   });
 
   it('reports vendor packages without purl or CPE as unknowns', async () => {
-    const sbom = decodeSpdx(await fixture('vendor-alpine-3.10.spdx.json'));
+    const sbom = decodeSpdx(await fixture('vendor-alpine-3.19.spdx.json'));
     assert.deepEqual(sbom.packages, []);
     assert.deepEqual(
       sbom.unknowns.map((u) => [u.path, u.code]),
       [
-        ['SPDXRef-busybox-1.30.1-r5', 'SBOM_PACKAGE_UNIDENTIFIED'],
-        ['SPDXRef-ssl_client-1.30.1-r5', 'SBOM_PACKAGE_UNIDENTIFIED'],
+        ['SPDXRef-musl-1.2.4_git20230717-r4', 'SBOM_PACKAGE_UNIDENTIFIED'],
+        ['SPDXRef-zlib-1.3.1-r0', 'SBOM_PACKAGE_UNIDENTIFIED'],
       ],
     );
     assert.equal(sbom.image.ref, 'alpine');
@@ -119,7 +121,7 @@ describe('SPDX decoder', () => {
       () => decodeSpdx(JSON.parse('{"spdxVersion":"SPDX-3.0"}')),
       (e) => isAppError(e, 'SBOM_VERSION_UNSUPPORTED'),
     );
-    const v3 = await fixture('syft-spdx-3.0.json');
+    const v3 = await fixture('spdx-3.0.json');
     assert.throws(
       () => decodeSpdx(v3),
       (e) => isAppError(e, 'SBOM_VERSION_UNSUPPORTED'),

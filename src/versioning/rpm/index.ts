@@ -8,7 +8,7 @@
  */
 import { parseComparatorRange, rangeContains, standardOperators } from '../range.js';
 import type { Comparison, Range, Version, VersionScheme } from '../scheme.js';
-import { compareDigits, compareOrdinal } from '../order.js';
+import { compareDigits } from '../order.js';
 import { createVersionKind } from '../version-kind.js';
 
 interface RpmParts {
@@ -54,25 +54,38 @@ function parseParts(raw: string): RpmParts | undefined {
   return VERSION.test(version) ? { epoch, version, release } : undefined;
 }
 
-function isDigit(c: string): boolean {
-  return c >= '0' && c <= '9';
+/** Past the end of a string reads as C's terminating NUL. */
+const NUL = 0;
+const TILDE = 0x7e;
+const CARET = 0x5e;
+
+function at(s: string, i: number): number {
+  return i < s.length ? s.charCodeAt(i) : NUL;
 }
 
-function isAlpha(c: string): boolean {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
-/** The run of characters of one class starting at `i`. */
-function run(s: string, i: number, test: (c: string) => boolean): string {
+function isAlpha(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
+/** The end of the run of one character class starting at `i`. */
+function runEnd(s: string, i: number, test: (c: number) => boolean): number {
   let j = i;
-  while (j < s.length && test(s.charAt(j))) j++;
-  return s.slice(i, j);
+  while (j < s.length && test(s.charCodeAt(j))) j++;
+  return j;
 }
 
 /** Skips separators: everything but alphanumerics, `~` and `^` (rpmvercmp.c). */
 function skipSeparators(s: string, i: number): number {
   let j = i;
-  while (j < s.length && !isDigit(s.charAt(j)) && !isAlpha(s.charAt(j)) && s[j] !== '~' && s[j] !== '^') j++;
+  for (
+    let c = at(s, j);
+    j < s.length && !isDigit(c) && !isAlpha(c) && c !== TILDE && c !== CARET;
+    c = at(s, ++j)
+  );
   return j;
 }
 
@@ -81,14 +94,38 @@ function skipSeparators(s: string, i: number): number {
  * end of the string but before any other segment (`1.0` < `1.0^git1` < `1.0.1`). Returns undefined when
  * neither side is at one of them.
  */
-function compareSpecial(a: string, b: string): Comparison | undefined {
-  if (a === '~' || b === '~') return a !== '~' ? 1 : b !== '~' ? -1 : 0;
-  if (a === '^' || b === '^') {
-    if (a === '') return -1;
-    if (b === '') return 1;
-    return a !== '^' ? 1 : b !== '^' ? -1 : 0;
+function compareSpecial(a: number, b: number): Comparison | undefined {
+  if (a === TILDE || b === TILDE) return a !== TILDE ? 1 : b !== TILDE ? -1 : 0;
+  if (a === CARET || b === CARET) {
+    if (a === NUL) return -1;
+    if (b === NUL) return 1;
+    return a !== CARET ? 1 : b !== CARET ? -1 : 0;
   }
   return undefined;
+}
+
+/** `a[i..iEnd)` against `b[j..jEnd)`: numbers by value (leading zeros dropped, then length), else by code unit. */
+function compareSegments(
+  a: string,
+  i: number,
+  iEnd: number,
+  b: string,
+  j: number,
+  jEnd: number,
+  numeric: boolean,
+): Comparison {
+  let x = i;
+  let y = j;
+  if (numeric) {
+    while (x < iEnd && a.charCodeAt(x) === 0x30) x++;
+    while (y < jEnd && b.charCodeAt(y) === 0x30) y++;
+    if (iEnd - x !== jEnd - y) return iEnd - x < jEnd - y ? -1 : 1;
+  }
+  for (; x < iEnd && y < jEnd; x++, y++) {
+    const d = a.charCodeAt(x) - b.charCodeAt(y);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return x < iEnd ? 1 : y < jEnd ? -1 : 0;
 }
 
 /** A port of rpm `rpmvercmp`: alternating alphabetic and numeric segments, numbers beat letters. */
@@ -99,7 +136,7 @@ function rpmvercmp(a: string, b: string): Comparison {
   while (i < a.length || j < b.length) {
     i = skipSeparators(a, i);
     j = skipSeparators(b, j);
-    const special = compareSpecial(a.charAt(i), b.charAt(j));
+    const special = compareSpecial(at(a, i), at(b, j));
     if (special !== undefined) {
       if (special !== 0) return special;
       i++;
@@ -107,16 +144,15 @@ function rpmvercmp(a: string, b: string): Comparison {
       continue;
     }
     if (i >= a.length || j >= b.length) break;
-    const numeric = isDigit(a.charAt(i));
-    const test = numeric ? isDigit : isAlpha;
-    const segA = run(a, i, test);
-    const segB = run(b, j, test);
+    const numeric = isDigit(a.charCodeAt(i));
+    const iEnd = runEnd(a, i, numeric ? isDigit : isAlpha);
+    const jEnd = runEnd(b, j, numeric ? isDigit : isAlpha);
     // A numeric segment is newer than an alphabetic one (rpmvercmp.c, "numeric segments are always newer").
-    if (segB === '') return numeric ? 1 : -1;
-    const rc = numeric ? compareDigits(segA, segB) : compareOrdinal(segA, segB);
+    if (jEnd === j) return numeric ? 1 : -1;
+    const rc = compareSegments(a, i, iEnd, b, j, jEnd, numeric);
     if (rc !== 0) return rc;
-    i += segA.length;
-    j += segB.length;
+    i = iEnd;
+    j = jEnd;
   }
   if (i >= a.length && j >= b.length) return 0;
   return i >= a.length ? -1 : 1;
