@@ -77,6 +77,8 @@ export const ERROR_CODES = {
   // match/ + cli scan: scanning
   /** `corral scan sbom:FILE` names a file that does not exist or cannot be read. */
   SCAN_INPUT_NOT_FOUND: { exit: 3, http: 404 },
+  /** The vulndb is older than `--max-db-age` (or its age is unknown). */
+  SCAN_DB_TOO_OLD: { exit: 6, http: 503 },
 } as const satisfies Record<string, { exit: number; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

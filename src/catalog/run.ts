@@ -47,7 +47,12 @@ export async function catalogImage(image: Image, opts: CatalogOptions): Promise<
   try {
     const distro = await detectDistro(view);
     const ctx: CatalogContext = { view, limits: opts.limits, ...(distro && { distro }) };
-    const unknowns: Unknown[] = view.warnings.map((w) => ({ path: w.path, layerIndex: w.layerIndex, code: w.code, message: w.message }));
+    const unknowns: Unknown[] = view.warnings.map((w) => ({
+      path: w.path,
+      layerIndex: w.layerIndex,
+      code: w.code,
+      message: w.message,
+    }));
     const found: Found[] = [];
     const relationships: Relationship[] = [];
     const filesByCataloger = wantedFiles(view, catalogers);
@@ -77,8 +82,15 @@ export async function catalogImage(image: Image, opts: CatalogOptions): Promise<
         repoTags: image.repoTags,
         repoDigests: image.repoDigests,
         platform: formatPlatform(image.platform),
-        layers: image.layers.map((l) => ({ index: l.index, digest: l.digest, diffId: l.diffId, ...(l.size >= 0 && { size: l.size }), ...(l.createdBy !== undefined && { createdBy: l.createdBy }) })),
-        ...(image.config.config.Labels && Object.keys(image.config.config.Labels).length > 0 && { labels: image.config.config.Labels }),
+        layers: image.layers.map((l) => ({
+          index: l.index,
+          digest: l.digest,
+          diffId: l.diffId,
+          ...(l.size >= 0 && { size: l.size }),
+          ...(l.createdBy !== undefined && { createdBy: l.createdBy }),
+        })),
+        ...(image.config.config.Labels &&
+          Object.keys(image.config.config.Labels).length > 0 && { labels: image.config.config.Labels }),
       },
       ...(distro && { distro }),
       packages,
@@ -111,7 +123,8 @@ function wantedFiles(view: FileView, catalogers: readonly Cataloger[]): FileRef[
 async function runOne(cataloger: Cataloger, file: FileRef, ctx: CatalogContext, unknowns: Unknown[]) {
   try {
     const r = await cataloger.catalog(file, ctx);
-    for (const u of r.unknowns) unknowns.push({ ...u, layerIndex: u.layerIndex ?? file.layerIndex, cataloger: cataloger.id });
+    for (const u of r.unknowns)
+      unknowns.push({ ...u, layerIndex: u.layerIndex ?? file.layerIndex, cataloger: cataloger.id });
     for (const p of r.packages) {
       for (const l of p.locations) if (l.layerIndex < 0) l.layerIndex = file.layerIndex;
       if (p.locations.length === 0) p.locations.push({ path: file.path, layerIndex: file.layerIndex });
@@ -119,7 +132,13 @@ async function runOne(cataloger: Cataloger, file: FileRef, ctx: CatalogContext, 
     return r;
   } catch (err) {
     // A cataloger bug or an image-level failure reading this file must not lose the rest of the catalog.
-    unknowns.push({ path: file.path, layerIndex: file.layerIndex, code: 'CATALOG_FAILED', message: `${cataloger.id}: ${(err as Error).message}`, cataloger: cataloger.id });
+    unknowns.push({
+      path: file.path,
+      layerIndex: file.layerIndex,
+      code: 'CATALOG_FAILED',
+      message: `${cataloger.id}: ${(err as Error).message}`,
+      cataloger: cataloger.id,
+    });
     return undefined;
   }
 }
@@ -130,7 +149,12 @@ const keyOf = (p: PackageDraft): string => `${p.type}\0${p.name}\0${p.version}\0
  * A package found in a file that several layers wrote (dpkg status, rpmdb, lock files) was introduced by
  * the earliest layer from which every later version of the file still lists it.
  */
-async function attributeLayers(cataloger: Cataloger, file: FileRef, packages: PackageDraft[], ctx: CatalogContext): Promise<void> {
+async function attributeLayers(
+  cataloger: Cataloger,
+  file: FileRef,
+  packages: PackageDraft[],
+  ctx: CatalogContext,
+): Promise<void> {
   const versions = ctx.view.versions(file.path).filter((v) => v.layerIndex < file.layerIndex);
   if (versions.length === 0 || packages.length === 0) return;
   const intro = new Map(packages.map((p) => [keyOf(p), file.layerIndex]));
@@ -187,7 +211,9 @@ function finalise(found: Found[]): Package[] {
     seen.add(id);
     out.push({ id, ...pkg });
   }
-  return out.sort((a, b) => (a.type + a.name + a.version + a.id < b.type + b.name + b.version + b.id ? -1 : 1));
+  return out.sort((a, b) =>
+    a.type + a.name + a.version + a.id < b.type + b.name + b.version + b.id ? -1 : 1,
+  );
 }
 
 function dedupeRelationships(rels: Relationship[], ids: Set<string>): Relationship[] {

@@ -6,6 +6,7 @@ import { registerDbCommand } from './commands/db.js';
 import { registerImageCommand } from './commands/image.js';
 import { registerSbomCommand } from './commands/sbom.js';
 import { registerScanCommand } from './commands/scan.js';
+import { registerVexCommand } from './commands/vex.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -14,4 +15,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDbCommand,
   registerSbomCommand,
   registerScanCommand,
+  registerVexCommand,
 ];

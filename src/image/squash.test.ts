@@ -106,9 +106,11 @@ describe('squashed file view', () => {
     const { view } = await squashImage(img, { limits: defaultLimits(), wants: () => true });
     const [sameOld, sameNew] = view.versions('/etc/same');
     assert.equal(sameNew?.layerIndex, 1);
-    assert.equal(await sameNew!.read(), await sameOld!.read(), 'identical bodies share one buffer');
+    assert.equal(await sameNew.read(), await sameOld!.read(), 'identical bodies share one buffer');
     assert.equal(view.store.memoryBytes, 'same\n'.length + 2 * 'v1\n'.length);
-    const changed = await Promise.all(view.versions('/etc/changed').map(async (v) => (await v.read()).toString()));
+    const changed = await Promise.all(
+      view.versions('/etc/changed').map(async (v) => (await v.read()).toString()),
+    );
     assert.deepEqual(changed, ['v1\n', 'v2\n']);
     await view.close();
     await img.close();
@@ -350,7 +352,10 @@ describe('limits', () => {
     const files: FileSpec[] = Array.from({ length: 50 }, (_, i) => f(`/f${i}`));
     const { dir } = await layout([{ files }]);
     const img = await open(dir);
-    await expectCode(squashImage(img, { limits: defaultLimits({ maxEntriesPerLayer: 10 }) }), 'IMAGE_LIMIT_EXCEEDED');
+    await expectCode(
+      squashImage(img, { limits: defaultLimits({ maxEntriesPerLayer: 10 }) }),
+      'IMAGE_LIMIT_EXCEEDED',
+    );
     await img.close();
   });
 
@@ -363,14 +368,20 @@ describe('limits', () => {
     const big = (name: string): LayerSpec => ({ files: [{ path: name, content: randomBytes(600 * 1024) }] });
     const { dir } = await layout([big('/a'), big('/b')]);
     const img = await open(dir);
-    await expectCode(squashImage(img, { limits: defaultLimits({ maxTotalBytes: 1 * MiB }) }), 'IMAGE_LIMIT_EXCEEDED');
+    await expectCode(
+      squashImage(img, { limits: defaultLimits({ maxTotalBytes: 1 * MiB }) }),
+      'IMAGE_LIMIT_EXCEEDED',
+    );
     await img.close();
   });
 
   it('refuses to read a file above the file cap but still lists it', async () => {
     const { dir } = await layout([{ files: [{ path: '/big', content: Buffer.alloc(2 * MiB, 1) }] }]);
     const img = await open(dir);
-    const { view } = await squashImage(img, { limits: defaultLimits({ maxFileBytes: MiB }), wants: () => true });
+    const { view } = await squashImage(img, {
+      limits: defaultLimits({ maxFileBytes: MiB }),
+      wants: () => true,
+    });
     assert.equal(view.get('/big')?.size, 2 * MiB);
     assert.equal(view.warnings[0]?.code, 'IMAGE_FILE_TOO_LARGE');
     await expectCode(view.readFile('/big'), 'IMAGE_LIMIT_EXCEEDED');
@@ -382,7 +393,10 @@ describe('limits', () => {
     const content = randomBytes(3 * MiB);
     const { dir } = await layout([{ files: [{ path: '/spill', content }] }]);
     const img = await open(dir);
-    const { view } = await squashImage(img, { limits: defaultLimits({ maxBufferedFileBytes: MiB }), wants: () => true });
+    const { view } = await squashImage(img, {
+      limits: defaultLimits({ maxBufferedFileBytes: MiB }),
+      wants: () => true,
+    });
     assert.equal(view.store.memoryBytes, 0);
     assert.ok((await view.readFile('/spill')).equals(content));
     await view.close();

@@ -58,11 +58,25 @@ export interface NotComparable {
   reason: string;
 }
 
+/** A finding taken out of `findings` by an ignore-file entry or a VEX `not_affected` statement. */
+export interface SuppressedFinding {
+  finding: Finding;
+  by: 'ignore-file' | 'vex';
+  /** The ignore entry's reason, or the VEX statement's impact statement / document. */
+  reason: string;
+  /** VEX justification (`vulnerable_code_not_in_execute_path`…). */
+  justification?: string;
+}
+
 export interface ScanResult {
   schemaVersion: typeof SCAN_RESULT_SCHEMA_VERSION;
   sbom: Sbom;
   findings: Finding[];
   notComparable: NotComparable[];
+  /** Findings suppressed by `--ignore-file` / `--vex` (absent when neither was given). */
+  suppressed?: SuppressedFinding[];
+  /** Scan-level warnings (e.g. an expired ignore entry), also printed on stderr. */
+  warnings?: string[];
   db: {
     builtAt?: string;
     schemaVersion: string;

@@ -31,6 +31,8 @@ import { effectiveSeverity } from './severity.js';
 export interface MatchOptions {
   /** Report only findings with a fix (`fixState: fixed`). */
   onlyFixed?: boolean;
+  /** Drop findings without a fix yet (`not-fixed`, `wont-fix`). */
+  ignoreUnfixed?: boolean;
   /** Default: {@link MATCHERS}. */
   matchers?: readonly Matcher[];
   /** Fixed `scannedAt` (tests, goldens). */
@@ -69,7 +71,11 @@ export async function matchSbom(sbom: Sbom, store: VulnStore, opts: MatchOptions
       findings.push(layer === undefined ? finding : { ...finding, introducedInLayer: layer });
     }
   }
-  const kept = opts.onlyFixed === true ? findings.filter((f) => f.fixState === 'fixed') : findings;
+  const kept = findings.filter(
+    (f) =>
+      (opts.onlyFixed !== true || f.fixState === 'fixed') &&
+      (opts.ignoreUnfixed !== true || (f.fixState !== 'not-fixed' && f.fixState !== 'wont-fix')),
+  );
   return {
     schemaVersion: SCAN_RESULT_SCHEMA_VERSION,
     sbom,

@@ -168,6 +168,9 @@ describe('opaque versions and ranges', () => {
     const dpkgRange = parseOsvRange(dpkg, [{ introduced: '1.0' }]);
     assert.ok(dpkgRange, 'the OSV range parses');
     assert.throws(() => dpkg.satisfies(rpm.parse('1.0')!, dpkgRange), /dpkg scheme was given a rpm version/);
+    const everything = parseOsvRange(dpkg, [{ introduced: '0' }]);
+    assert.ok(everything, 'the OSV range parses');
+    assert.throws(() => dpkg.satisfies(rpm.parse('1.0')!, everything), /dpkg scheme was given a rpm version/);
   });
 
   it('keeps the raw text, serialises as it, and cannot be modified', () => {

@@ -7,6 +7,7 @@
  * - {@link createRange}: the opaque {@link Range} a scheme's native `parseRange` returns.
  */
 import type { Comparison, OsvEvent, Range, SchemeId, Version } from './scheme.js';
+import type { VersionKind } from './version-kind.js';
 
 /** Whether `candidate` passes a test against one parsed range. */
 export type RangeTest = (candidate: Version) => boolean;
@@ -47,11 +48,17 @@ export function createRange(scheme: SchemeId, text: string, test: RangeTest): Ra
 }
 
 /**
- * The body of every scheme's `satisfies`: checks that `range` was built for `scheme`, then tests the
- * version (whose own scheme the range's comparisons check through `unwrap`).
+ * The body of every scheme's `satisfies`: checks that the version was parsed by the scheme (`unwrap`
+ * throws otherwise, even when the range would not compare it, as in `introduced: "0"` alone) and that
+ * the range was built for it, then tests the version.
  */
-export function rangeContains(scheme: SchemeId, version: Version, range: Range): boolean {
-  return SchemeRange.contains(scheme, version, range);
+export function rangeContains(
+  kind: Pick<VersionKind<unknown>, 'scheme' | 'unwrap'>,
+  version: Version,
+  range: Range,
+): boolean {
+  kind.unwrap(version);
+  return SchemeRange.contains(kind.scheme, version, range);
 }
 
 /** The part of a scheme ranges are built from. */

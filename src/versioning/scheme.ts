@@ -86,8 +86,8 @@ export interface VersionScheme {
    * Edge cases, all schemes:
    * - Empty or whitespace-only text is never a version (even where upstream maps it to `0`, as RubyGems
    *   does): an empty version in scanned data is a defect to report, not the lowest version.
-   * - Leading/trailing whitespace is accepted only where the upstream parser trims it (dpkg, PEP 440,
-   *   RubyGems, Composer); `raw` keeps it.
+   * - Leading/trailing whitespace is accepted only where the upstream parser trims it (dpkg, npm
+   *   semver, PEP 440, RubyGems, NuGet, Composer); `raw` keeps it.
    * - Range syntax is not a version: `>=1.0`, `[1.0,2.0)`, `^1.2` parse to `undefined` in every scheme.
    *
    * @example dpkg.parse('1:2.30-1+deb12u1') // Version; dpkg.parse('abc') // undefined

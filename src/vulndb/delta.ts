@@ -37,9 +37,6 @@ const AFFECTED_COLUMNS = [
   'package',
   'distro_release',
   'seq',
-  'vuln_id',
-  'source',
-  'advisory_id',
   'entry',
 ];
 /** Tables copied as whole rows by primary key. */

@@ -10,8 +10,8 @@
  * - 2.0.0 (0001-init, rewritten before the first release; 1.0.0 DBs are refused with "rebuild it"):
  *   record severities move into a JSON column `advisory.severities` (the `severity` table is gone);
  *   `affected` becomes a WITHOUT ROWID table clustered on (ecosystem, package, distro_release, advisory,
- *   seq) carrying `vuln_id`, `source`, `advisory_id`, so a lookup is one index range scan without a join;
- *   ranges, versions, fix state, fixed-in, severity, CPE and note are one JSON array column `entry`.
+ *   seq) whose other content (vuln_id, source, advisory id, ranges, versions, fix state, fixed-in,
+ *   severity, CPE, note) is one JSON array `entry`, so a lookup is one range scan without a join.
  */
 import { AppError } from '../errors.js';
 

@@ -101,23 +101,11 @@ export interface DbMetadata {
 const TEXT_PREFERENCE: readonly string[] = ['osv', 'nvd', 'debian', 'alpine'];
 
 /**
- * A lookup row as `.raw()` returns it (arrays are cheaper than objects): the columns of
- * {@link AFFECTED_SELECT} in order. Ecosystem and package are the lookup's own arguments.
+ * One range scan of the clustered `affected` key, no join, two columns per row (`affected-entry.ts`
+ * says why). The ORDER BY is the key order, so SQLite does not sort; rows of one advisory come in
+ * their `seq` order, which the stable sort in {@link VulnStore.affected} keeps.
  */
-type AffectedDbRow = [
-  vulnId: string,
-  source: FeedSourceId,
-  advisoryId: string,
-  distroRelease: string,
-  seq: number,
-  entry: string,
-];
-
-/**
- * One range scan of the clustered `affected` key, no join: each row carries its advisory's group,
- * source and id, and the rest of the entry as one JSON column (`affected-entry.ts`).
- */
-const AFFECTED_SELECT = 'SELECT vuln_id, source, advisory_id, distro_release, seq, entry FROM affected';
+const AFFECTED_SELECT = 'SELECT distro_release, entry FROM affected WHERE ecosystem = ? AND package = ?';
 
 const EMPTY_JSON_LIST = '[]';
 
@@ -125,14 +113,14 @@ function parseList<T>(text: string): T[] {
   return text === EMPTY_JSON_LIST ? [] : (JSON.parse(text) as T[]);
 }
 
-function toAffected(ecosystem: string, pkg: string, r: AffectedDbRow): AffectedRow {
-  const e = decodeEntry(r[5]);
+function toAffected(ecosystem: string, pkg: string, release: string, entry: string): AffectedRow {
+  const e = decodeEntry(entry);
   return {
-    vulnId: r[0],
-    advisoryId: r[2],
-    source: r[1],
+    vulnId: e.vulnId,
+    advisoryId: e.advisoryId,
+    source: e.source,
     ecosystem,
-    distroRelease: r[3] === '' ? undefined : r[3],
+    distroRelease: release === '' ? undefined : release,
     package: pkg,
     ranges: e.ranges,
     versions: e.versions,
@@ -156,9 +144,14 @@ function cmpNullable(a: string | undefined, b: string | undefined): number {
   return cmp(a, b);
 }
 
-/** Group, source, advisory id, release, then position within the advisory. */
-function compareRows(a: AffectedDbRow, b: AffectedDbRow): number {
-  return cmp(a[0], b[0]) || cmp(a[1], b[1]) || cmp(a[2], b[2]) || cmp(a[3], b[3]) || a[4] - b[4];
+/** Group, source, advisory id, release; ties (one advisory's entries) keep their `seq` order. */
+function compareRows(a: AffectedRow, b: AffectedRow): number {
+  return (
+    cmp(a.vulnId, b.vulnId) ||
+    cmp(a.source, b.source) ||
+    cmp(a.advisoryId, b.advisoryId) ||
+    cmp(a.distroRelease ?? '', b.distroRelease ?? '')
+  );
 }
 
 function opt(v: string | null): string | undefined {
@@ -175,13 +168,13 @@ export class VulnStore {
   constructor(db: Db) {
     this.#db = db;
     this.#byPackage = db
-      .prepare<[string, string], AffectedDbRow>(`${AFFECTED_SELECT} WHERE ecosystem = ? AND package = ?`)
+      .prepare<[string, string], [string, string]>(`${AFFECTED_SELECT} ORDER BY distro_release, advisory, seq`)
       .raw();
     this.#byPackageRelease = db
       .prepare<
         [string, string, string],
-        AffectedDbRow
-      >(`${AFFECTED_SELECT} WHERE ecosystem = ? AND package = ? AND distro_release = ?`)
+        [string, string]
+      >(`${AFFECTED_SELECT} AND distro_release = ? ORDER BY advisory, seq`)
       .raw();
     this.#alias = db.prepare<[string], { vuln_id: string }>('SELECT vuln_id FROM alias WHERE alias = ?');
   }
@@ -199,11 +192,11 @@ export class VulnStore {
       distroRelease === undefined
         ? this.#byPackage.all(ecosystem, pkg)
         : this.#byPackageRelease.all(ecosystem, pkg, distroRelease.toLowerCase());
+    const out = rows.map((r) => toAffected(ecosystem, pkg, r[0], r[1]));
     // Sorted here rather than in SQL (no temp B-tree per lookup). The order depends on content only, and
     // on the entry's position within its advisory (`seq`), so a DB patched by a delta sorts like the
     // original.
-    if (rows.length > 1) rows.sort(compareRows);
-    return rows.map((r) => toAffected(ecosystem, pkg, r));
+    return out.length > 1 ? out.sort(compareRows) : out;
   }
 
   /** The group id for any id or alias (`GHSA-…` → `CVE-…`), or undefined. */

@@ -8,7 +8,7 @@
  * leave a tombstone with that gen, and {@link VulnDbWriter.finish} commits the new `db_version`.
  */
 import { hash, randomUUID } from 'node:crypto';
-import { encodeEntry } from './affected-entry.js';
+import { encodeEntry, entryContent, ENTRY_VULN_ID_PATH } from './affected-entry.js';
 import type { Db } from './db.js';
 import type { AdvisoryRecord, EpssRecord, FeedItem, FeedSourceId, KevRecord } from './model.js';
 
@@ -69,8 +69,8 @@ export interface ImportOptions {
 type Statements = ReturnType<typeof prepare>;
 
 /** `affected` columns in table order; the writer binds them positionally ({@link PendingAffected}). */
-const AFFECTED_INSERT = `INSERT INTO affected (ecosystem, package, distro_release, advisory, seq, vuln_id, source,
-  advisory_id, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const AFFECTED_INSERT =
+  'INSERT INTO affected (ecosystem, package, distro_release, advisory, seq, entry) VALUES (?, ?, ?, ?, ?, ?)';
 
 function prepare(db: Db) {
   return {
@@ -97,7 +97,8 @@ function prepare(db: Db) {
     ),
     repointAlias: db.prepare('UPDATE alias SET vuln_id = ?, gen = ? WHERE vuln_id = ?'),
     repointAffected: db.prepare(
-      'UPDATE affected SET vuln_id = ? WHERE advisory IN (SELECT pk FROM advisory WHERE vuln_id = ?)',
+      `UPDATE affected SET entry = json_set(entry, '${ENTRY_VULN_ID_PATH}', ?)
+       WHERE advisory IN (SELECT pk FROM advisory WHERE vuln_id = ?)`,
     ),
     repointAdvisory: db.prepare('UPDATE advisory SET vuln_id = ?, gen = ? WHERE vuln_id = ?'),
     anyRow: (table: 'advisory' | 'alias' | 'tombstone') =>
@@ -144,7 +145,8 @@ interface AdvisoryColumns {
   hash: string;
 }
 
-type AffectedColumns = [ecosystem: string, pkg: string, distroRelease: string, entry: string];
+/** Key columns and the content part of `entry` (see `affected-entry.ts`). */
+type AffectedColumns = [ecosystem: string, pkg: string, distroRelease: string, content: string];
 
 /** An affected row waiting for the end of the batch (inserted in key order, see {@link VulnDbWriter}). */
 type PendingAffected = [
@@ -153,9 +155,6 @@ type PendingAffected = [
   distroRelease: string,
   advisory: number,
   seq: number,
-  vulnId: string,
-  source: string,
-  advisoryId: string,
   entry: string,
 ];
 
@@ -178,7 +177,7 @@ function serialise(r: AdvisoryRecord): AdvisoryColumns {
     json(r.severities),
   ];
   const affected = r.affected.map(
-    (a): AffectedColumns => [a.ecosystem, a.package, a.distroRelease ?? '', encodeEntry(a)],
+    (a): AffectedColumns => [a.ecosystem, a.package, a.distroRelease ?? '', entryContent(a)],
   );
   return { text, affected, hash: contentHash(text, affected) };
 }
@@ -418,7 +417,7 @@ export class VulnDbWriter {
     // A withdrawn record keeps its text (so `db` lookups by id explain it) but matches nothing.
     if (r.withdrawn !== undefined || cols.affected.length === 0) return true;
     for (const [seq, a] of cols.affected.entries())
-      this.#pending.push([a[0], a[1], a[2], pk, seq, vulnId, scope.source, r.id, a[3]]);
+      this.#pending.push([a[0], a[1], a[2], pk, seq, encodeEntry(vulnId, scope.source, r.id, a[3])]);
     this.#pendingAdvisories.add(pk);
     return true;
   }

@@ -1,14 +1,18 @@
 /**
- * `corral scan REF [-o FORMAT[=FILE]]... [--fail-on LEVEL] [--db PATH] [--only-fixed] [--json]`:
+ * `corral scan REF [-o FORMAT[=FILE]]... [--fail-on LEVEL] [--db PATH] [--max-db-age DURATION]
+ * [--only-fixed] [--ignore-unfixed] [--ignore-file FILE] [--vex FILE]... [--json]`:
  * catalogues an image (or reads `sbom:FILE`, CycloneDX/SPDX/Corral JSON), matches it against the local
- * vulndb and writes the reports. Exit codes: 0 pass, 1 a finding at or above `--fail-on`, others from
+ * vulndb, takes out what the ignore file and VEX documents suppress, and writes the reports. Exit codes: 0 pass, 1 a finding at or above `--fail-on`, others from
  * {@link AppError} (README "Exit codes").
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { catalogImage } from '../../catalog/run.js';
 import { AppError, describeError, isAppError } from '../../errors.js';
+import { assertDbFresh, parseDuration } from '../../match/db-age.js';
+import { applyIgnoreFile, loadIgnoreFile, type IgnoreFile } from '../../match/ignore.js';
 import { matchSbom } from '../../match/run.js';
+import { applyVex, loadVex, type VexStatement } from '../../match/vex.js';
 import { severityRank, type ScanResult } from '../../match/model.js';
 import { REPORT_WRITERS } from '../../report/registry.js';
 import { checkOutputsWritable, parseOutputSpecs, writeReports } from '../../report/output-spec.js';
@@ -26,6 +30,10 @@ interface ScanFlags extends ImageFlags {
   failOn?: string;
   db?: string;
   onlyFixed?: boolean;
+  ignoreUnfixed?: boolean;
+  ignoreFile?: string;
+  vex?: string[];
+  maxDbAge?: string;
   json?: boolean;
 }
 
@@ -80,7 +88,7 @@ async function readSbomFile(file: string): Promise<Sbom> {
 }
 
 async function scanRef(ref: string, flags: ScanFlags, store: VulnStore): Promise<ScanResult> {
-  const opts = { onlyFixed: flags.onlyFixed === true };
+  const opts = { onlyFixed: flags.onlyFixed === true, ignoreUnfixed: flags.ignoreUnfixed === true };
   if (ref.startsWith(SBOM_PREFIX))
     return matchSbom(await readSbomFile(ref.slice(SBOM_PREFIX.length)), store, opts);
   let result: ScanResult | undefined;
@@ -104,16 +112,35 @@ function warnNotComparable(result: ScanResult): void {
   );
 }
 
+/** Applies the ignore file, then the VEX statements; their warnings go to stderr (and stay in the result). */
+function suppress(
+  raw: ScanResult,
+  ignore: IgnoreFile | undefined,
+  vex: readonly VexStatement[] | undefined,
+): ScanResult {
+  let result = raw;
+  if (ignore !== undefined) result = applyIgnoreFile(result, ignore);
+  if (vex !== undefined) result = applyVex(result, vex);
+  return result;
+}
+
 async function runScan(ref: string, flags: ScanFlags): Promise<void> {
   const specs = parseOutputSpecs(
     flags.json === true ? ['json', ...(flags.output ?? [])] : (flags.output ?? []),
   );
   const failOn = parseFailOn(flags.failOn);
+  const maxDbAge = flags.maxDbAge === undefined ? undefined : parseDuration(flags.maxDbAge);
   await checkOutputsWritable(specs);
+  // read before the scan: a typo in an exception file fails fast
+  const ignore = flags.ignoreFile === undefined ? undefined : await loadIgnoreFile(flags.ignoreFile);
+  const vex =
+    flags.vex === undefined ? undefined : (await Promise.all(flags.vex.map((f) => loadVex(f)))).flat();
   const store = openScanStore(flags.db);
   try {
-    const result = await scanRef(ref, flags, store);
+    if (maxDbAge !== undefined) assertDbFresh(store.metadata(), maxDbAge, new Date());
+    const result = suppress(await scanRef(ref, flags, store), ignore, vex);
     const out = createOutput();
+    for (const w of result.warnings ?? []) out.warn(w);
     await writeReports(result, specs, {
       ...(failOn !== undefined && { failOn }),
       onFileWritten: (s) => out.info(`wrote ${s.writer.id} to ${s.file}`),
@@ -151,7 +178,21 @@ export function registerScanCommand(program: Command): void {
         '--db <path>',
         'vulnerability database (default: $CORRAL_HOME/db/vuln.db or ~/.cache/corral/db/vuln.db)',
       )
+      .option(
+        '--max-db-age <duration>',
+        'fail (exit 6, SCAN_DB_TOO_OLD) when the DB is older than this: 72h, 7d…',
+      )
       .option('--only-fixed', 'report only vulnerabilities that have a fix')
+      .option('--ignore-unfixed', 'drop findings with no fix yet (not-fixed, wont-fix)')
+      .option(
+        '--ignore-file <file>',
+        'accepted risks (YAML: ignore: [{id, package?, reason, expires?}]); expired entries stop suppressing',
+      )
+      .option(
+        '--vex <file>',
+        'OpenVEX or CycloneDX VEX document; not_affected statements suppress findings (repeatable)',
+        collect,
+      )
       .option('--json', 'shorthand for -o json (to stdout)'),
   ).action(async (ref: string, flags: ScanFlags) => {
     await runScan(ref, flags);

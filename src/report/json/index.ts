@@ -47,6 +47,14 @@ export function scanResultDocument(result: ScanResult): Record<string, unknown> 
     sbom: sbomDocument(result.sbom),
     findings: streamed(sortedFindings(result.findings)),
     notComparable,
+    ...(result.suppressed !== undefined && {
+      suppressed: [...result.suppressed].sort(
+        (a, b) =>
+          cmp(a.finding.vulnerability.id, b.finding.vulnerability.id) ||
+          cmp(a.finding.package.id, b.finding.package.id),
+      ),
+    }),
+    ...(result.warnings !== undefined && result.warnings.length > 0 && { warnings: result.warnings }),
   };
 }
 

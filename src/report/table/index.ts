@@ -131,6 +131,8 @@ export function renderTable(result: ScanResult, color: boolean): string[] {
   if (groups.length === 0) lines.push('', 'No vulnerabilities found.');
   lines.push(...findingLines(groups, color), ...notComparableLines(result.notComparable, color));
   lines.push('', summaryLine(countFindings(result.findings)));
+  if (result.suppressed !== undefined && result.suppressed.length > 0)
+    lines.push(`${result.suppressed.length} suppressed (--ignore-file / --vex; listed in -o json)`);
   return lines;
 }
 

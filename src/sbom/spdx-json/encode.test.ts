@@ -25,7 +25,7 @@ interface Doc {
 }
 
 describe('SPDX 2.3 encoder', () => {
-  it('matches the golden file and the official 2.3 schema plus the spec rules', async () => {
+  it('matches the golden file and our SPDX 2.3 schema plus the spec rules', async () => {
     const text = await render((out) => encodeSpdx(sampleSbom(), out));
     assert.deepEqual(validateSpdx(text), []);
     await assertGolden(join(TESTDATA, 'image.golden.json'), redactUuids(text));

@@ -161,7 +161,7 @@ export const apk = {
   aliases: ['apk', 'Alpine', 'Chainguard', 'Wolfi', 'MinimOS'],
   parse,
   compare,
-  satisfies: (v: Version, r: Range): boolean => rangeContains('apk', v, r),
+  satisfies: (v: Version, r: Range): boolean => rangeContains(kind, v, r),
   /** apk dependency comparisons (`<`, `<=`, `=`, `>=`, `>`, `~`, `<~`, `>~`) joined by `,` or `||`. */
   parseRange: (text: string): Range | undefined =>
     parseComparatorRange({ id: 'apk', parse }, text, OPERATORS),

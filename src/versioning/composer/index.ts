@@ -53,6 +53,6 @@ export const composer = {
   aliases: ['Packagist', 'composer'],
   parse,
   compare,
-  satisfies: (v: Version, r: Range): boolean => rangeContains('composer', v, r),
+  satisfies: (v: Version, r: Range): boolean => rangeContains(kind, v, r),
   parseRange,
 } satisfies VersionScheme;

@@ -147,7 +147,7 @@ export const dpkg = {
   aliases: ['Debian', 'Ubuntu', 'deb'],
   parse,
   compare,
-  satisfies: (v: Version, r: Range): boolean => rangeContains('dpkg', v, r),
+  satisfies: (v: Version, r: Range): boolean => rangeContains(kind, v, r),
   /** Debian relations joined by `,` (AND) and `||` (OR): `>= 1.2-1, << 1.3`. */
   parseRange: (text: string): Range | undefined =>
     parseComparatorRange({ id: 'dpkg', parse }, text, RELATIONS),

@@ -160,6 +160,6 @@ export const gem = {
   aliases: ['RubyGems', 'gem'],
   parse,
   compare,
-  satisfies: (v: Version, r: Range): boolean => rangeContains('gem', v, r),
+  satisfies: (v: Version, r: Range): boolean => rangeContains(kind, v, r),
   parseRange,
 } satisfies VersionScheme;

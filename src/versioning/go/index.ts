@@ -109,7 +109,7 @@ export const go = {
   aliases: ['Go', 'golang'],
   parse,
   compare,
-  satisfies: (v: Version, r: Range): boolean => rangeContains('go', v, r),
+  satisfies: (v: Version, r: Range): boolean => rangeContains(kind, v, r),
   /** Comparisons joined by `,` (AND) and `||` (OR), as in `>= 1.2.0, < 1.4.1`. */
   parseRange: (text: string): Range | undefined => parseComparatorRange({ id: 'go', parse }, text, OPERATORS),
 } satisfies VersionScheme;

@@ -109,6 +109,6 @@ export const maven = {
   aliases: ['Maven'],
   parse,
   compare,
-  satisfies: (v: Version, r: Range): boolean => rangeContains('maven', v, r),
+  satisfies: (v: Version, r: Range): boolean => rangeContains(kind, v, r),
   parseRange,
 } satisfies VersionScheme;

@@ -154,6 +154,6 @@ export const nuget = {
   aliases: ['NuGet'],
   parse,
   compare,
-  satisfies: (v: Version, r: Range): boolean => rangeContains('nuget', v, r),
+  satisfies: (v: Version, r: Range): boolean => rangeContains(kind, v, r),
   parseRange,
 } satisfies VersionScheme;

@@ -149,6 +149,6 @@ export const pep440 = {
   aliases: ['PyPI'],
   parse,
   compare,
-  satisfies: (v: Version, r: Range): boolean => rangeContains('pep440', v, r),
+  satisfies: (v: Version, r: Range): boolean => rangeContains(kind, v, r),
   parseRange,
 } satisfies VersionScheme;

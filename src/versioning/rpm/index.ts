@@ -195,7 +195,7 @@ export const rpm = {
   ],
   parse,
   compare,
-  satisfies: (v: Version, r: Range): boolean => rangeContains('rpm', v, r),
+  satisfies: (v: Version, r: Range): boolean => rangeContains(kind, v, r),
   /** RPM dependency comparisons joined by `,` (AND) and `||` (OR): `>= 1:2.3-1, < 1:2.4`. */
   parseRange: (text: string): Range | undefined =>
     parseComparatorRange({ id: 'rpm', parse }, text, OPERATORS),

@@ -49,6 +49,6 @@ export const semver = {
   aliases: ['npm', 'crates.io', 'cargo', 'Hex', 'SwiftURL', 'swift'],
   parse,
   compare,
-  satisfies: (v: Version, r: Range): boolean => rangeContains('semver', v, r),
+  satisfies: (v: Version, r: Range): boolean => rangeContains(kind, v, r),
   parseRange,
 } satisfies VersionScheme;

@@ -9,11 +9,10 @@
  * and drives delta exports; `tombstone` remembers deletions for the same purpose.
  *
  * `affected` is the matcher's hot path, so it is laid out for it: a WITHOUT ROWID table clustered on
- * the lookup key (ecosystem, package, distro_release), so one lookup is one B-tree descent plus a
- * contiguous scan; it carries the advisory's `vuln_id`, `source` and `advisory_id` so no join is
- * needed (the writer keeps those copies in step: alias-group merges update them); and the rest of an
- * entry is one JSON array `entry` = `[ranges, versions, fix_state, fixed_in, severity, cpe, note]`
- * (trailing nulls omitted), because every column a lookup returns costs a value conversion per row.
+ * the lookup key (ecosystem, package, distro_release, then advisory pk and the entry's position `seq`
+ * in it), so one lookup is one B-tree descent plus a contiguous scan, without a join; everything else
+ * a lookup returns, including the advisory's `vuln_id`, `source` and id, is one JSON array `entry`
+ * (layout and reasons: `affected-entry.ts`; alias-group merges rewrite its `vuln_id`).
  */
 import type { Migration } from './index.js';
 
@@ -49,9 +48,6 @@ CREATE TABLE affected (
   distro_release TEXT NOT NULL,
   advisory INTEGER NOT NULL,
   seq INTEGER NOT NULL,
-  vuln_id TEXT NOT NULL,
-  source TEXT NOT NULL,
-  advisory_id TEXT NOT NULL,
   entry TEXT NOT NULL,
   PRIMARY KEY (ecosystem, package, distro_release, advisory, seq)
 ) WITHOUT ROWID;
