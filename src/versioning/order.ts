@@ -35,8 +35,3 @@ export function compareDigits(a: string, b: string): Comparison {
 export function compareOrdinal(a: string, b: string): Comparison {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
-/** Whether a string is non-empty and made of ASCII digits only. */
-export function isDigits(s: string): boolean {
-  return /^[0-9]+$/.test(s);
-}
