@@ -3,6 +3,7 @@
  * Exit status 1 when a target is missed. `npm run bench -- image-read` runs one.
  */
 import { reportImageRead, runImageReadBench } from './image-read.js';
+import { runScanBench } from './scan.js';
 import { runSbomBench } from './sbom.js';
 
 type Bench = { id: string; run: () => Promise<boolean> };
@@ -10,6 +11,7 @@ type Bench = { id: string; run: () => Promise<boolean> };
 const BENCHES: Bench[] = [
   { id: 'image-read', run: async () => reportImageRead(await runImageReadBench()) },
   { id: 'sbom', run: runSbomBench },
+  { id: 'scan', run: runScanBench },
 ];
 
 async function loadOptional(): Promise<void> {

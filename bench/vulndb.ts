@@ -21,7 +21,8 @@ const DEFAULT_RECORDS = 200_000;
 /** Keeps every zip under the 65,535 entries of a non-zip64 archive. */
 const PER_ZIP = 50_000;
 
-function generate(dir: string, records: number): void {
+/** Writes `records` generated OSV records into `dir` as per-ecosystem zips (also used by bench/scan.ts). */
+export function generateOsvCorpus(dir: string, records: number): void {
   // ≈ 2 records per package, as in the OSV data (≈ 200k records over ≈ 100k packages)
   const packagesPerEcosystem = Math.max(100, Math.ceil(records / 11 / 2));
   const byEco = new Map<string, number[]>();
@@ -69,7 +70,7 @@ export async function measureVulndb(records = DEFAULT_RECORDS): Promise<VulndbBe
     const corpus = join(dir, 'corpus');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(corpus);
-    generate(corpus, records);
+    generateOsvCorpus(corpus, records);
     const db = join(dir, 'vuln.db');
     const t0 = performance.now();
     const stats = await importPath(db, corpus, { source: 'osv' });

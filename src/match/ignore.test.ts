@@ -36,7 +36,7 @@ describe('ignore file', () => {
     );
     assert.ok(out.findings.some((f) => f.vulnerability.id === 'CVE-2010-4756'));
     assert.equal(out.warnings?.length, 1);
-    assert.match(out.warnings![0]!, /CVE-2010-4756 expired on 2025-06-01/);
+    assert.match(out.warnings[0]!, /CVE-2010-4756 expired on 2025-06-01/);
   });
 
   it('rejects unknown keys and bad dates with file:line and path, all at once', () => {

@@ -237,10 +237,7 @@ describe('corral scan', () => {
     ]);
     assert.deepEqual(
       report.suppressed.map((s) => `${s.finding.vulnerability.id} ${s.by} ${s.justification ?? '-'}`),
-      [
-        'CVE-2023-5363 vex vulnerable_code_cannot_be_controlled_by_adversary',
-        'CVE-2023-5678 ignore-file -',
-      ],
+      ['CVE-2023-5363 vex vulnerable_code_cannot_be_controlled_by_adversary', 'CVE-2023-5678 ignore-file -'],
     );
     assert.equal(report.warnings.length, 1);
   });
