@@ -59,11 +59,25 @@ function fromRedhatRelease(text: string): Distro | undefined {
   const m = /^(.*?)\s+release\s+([\d.]+)/i.exec(text.trim());
   if (!m) return undefined;
   const name = (m[1] ?? '').toLowerCase();
-  const id = name.includes('centos') ? 'centos' : name.includes('fedora') ? 'fedora' : name.includes('rocky') ? 'rocky' : name.includes('alma') ? 'almalinux' : 'rhel';
+  const id = name.includes('centos')
+    ? 'centos'
+    : name.includes('fedora')
+      ? 'fedora'
+      : name.includes('rocky')
+        ? 'rocky'
+        : name.includes('alma')
+          ? 'almalinux'
+          : 'rhel';
   return { id, versionId: m[2]!, prettyName: text.trim() };
 }
 
-const DEBIAN_CODENAMES: Record<string, string> = { '9': 'stretch', '10': 'buster', '11': 'bullseye', '12': 'bookworm', '13': 'trixie' };
+const DEBIAN_CODENAMES: Record<string, string> = {
+  '9': 'stretch',
+  '10': 'buster',
+  '11': 'bullseye',
+  '12': 'bookworm',
+  '13': 'trixie',
+};
 
 /** Detects the distro of an image; undefined for scratch / unknown images. */
 export async function detectDistro(view: FileView): Promise<Distro | undefined> {
