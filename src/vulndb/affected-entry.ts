@@ -11,21 +11,8 @@
  */
 import type { Affected, AffectedRange, FeedSourceId, FixState, SeverityRating } from './model.js';
 
-/** The decoded column; absent values are `undefined`. */
-export interface AffectedEntry {
-  vulnId: string;
-  source: FeedSourceId;
-  advisoryId: string;
-  ranges: AffectedRange[];
-  versions: string[];
-  fixState: FixState;
-  fixedIn: string | undefined;
-  severity: SeverityRating | undefined;
-  cpe: string | undefined;
-  note: string | undefined;
-}
-
-type EntryJson = [
+/** The column as `JSON.parse` returns it; use the `ENTRY_*` indexes. */
+export type EntryJson = [
   vulnId: string,
   source: FeedSourceId,
   advisoryId: string,
@@ -69,18 +56,10 @@ export function encodeEntry(vulnId: string, source: string, advisoryId: string, 
   return `[${JSON.stringify(vulnId)},${JSON.stringify(source)},${JSON.stringify(advisoryId)},${content.slice(1)}`;
 }
 
-export function decodeEntry(text: string): AffectedEntry {
-  const e = JSON.parse(text) as EntryJson;
-  return {
-    vulnId: e[0],
-    source: e[1],
-    advisoryId: e[2],
-    ranges: e[3],
-    versions: e[4],
-    fixState: e[5],
-    fixedIn: e[6] ?? undefined,
-    severity: e[7] ?? undefined,
-    cpe: e[8] ?? undefined,
-    note: e[9] ?? undefined,
-  };
+/**
+ * The parsed column (no second object per row: lookups build their result from it directly). Absent
+ * trailing values are `undefined`, `null` ones `null`.
+ */
+export function decodeEntry(text: string): EntryJson {
+  return JSON.parse(text) as EntryJson;
 }

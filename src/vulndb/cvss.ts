@@ -110,7 +110,14 @@ export function cvss2BaseScore(vector: string): number | undefined {
   const c = weight(V2.C, m.get('C'));
   const i = weight(V2.I, m.get('I'));
   const a = weight(V2.A, m.get('A'));
-  if (av === undefined || ac === undefined || au === undefined || c === undefined || i === undefined || a === undefined)
+  if (
+    av === undefined ||
+    ac === undefined ||
+    au === undefined ||
+    c === undefined ||
+    i === undefined ||
+    a === undefined
+  )
     return undefined;
   const impact = 10.41 * (1 - (1 - c) * (1 - i) * (1 - a));
   const exploitability = 20 * av * ac * au;

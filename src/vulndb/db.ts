@@ -100,6 +100,23 @@ export function openForRead(path: string): Db {
 }
 
 /**
+ * `journal_mode = OFF`. better-sqlite3 opens connections in SQLite's defensive mode, which refuses this
+ * mode without an error (the pragma answers `delete` and every page was written twice, once to the
+ * rollback journal), so defensive mode is lifted for this one pragma. Without a journal a failed
+ * transaction cannot be rolled back: the writer stops on the first failure and `buildDb` deletes the
+ * file.
+ */
+function setJournalOff(db: Db): void {
+  db.unsafeMode(true);
+  try {
+    const mode = db.pragma('journal_mode = OFF', { simple: true }) as string;
+    if (mode !== 'off') throw new Error(`SQLite refused journal_mode = OFF (still ${mode})`);
+  } finally {
+    db.unsafeMode(false);
+  }
+}
+
+/**
  * Opens (creating if needed) a DB for writing and migrates it. `bulk` trades durability for speed and
  * is only for files nobody else reads (the temp file of an update, swapped in by an atomic rename).
  */
@@ -113,7 +130,7 @@ export function openForWrite(path: string, options: { bulk?: boolean } = {}): Db
       // Nobody else opens the temp file: no journal, no fsync until the final one of build.ts, and
       // the lock is taken once instead of per transaction.
       db.pragma('locking_mode = EXCLUSIVE');
-      db.pragma('journal_mode = OFF');
+      setJournalOff(db);
       db.pragma('synchronous = OFF');
       db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
       db.pragma('temp_store = MEMORY');

@@ -32,13 +32,7 @@ const ADVISORY_COLUMNS = [
   'gen',
 ];
 /** Affected columns copied verbatim (all but the local `advisory` pk). */
-const AFFECTED_COLUMNS = [
-  'ecosystem',
-  'package',
-  'distro_release',
-  'seq',
-  'entry',
-];
+const AFFECTED_COLUMNS = ['ecosystem', 'package', 'distro_release', 'seq', 'entry'];
 /** Tables copied as whole rows by primary key. */
 const PLAIN_TABLES = ['alias', 'kev', 'epss', 'feed_source', 'feed_file'] as const;
 const LINES_PER_TRANSACTION = 5000;

@@ -7,6 +7,7 @@ import { basename, resolve } from 'node:path';
 import { buildDb } from './build.js';
 import { getFeed } from './feeds/registry.js';
 import { openFileSource } from './feeds/read.js';
+import { feedItems } from './parallel-records.js';
 import type { ImportStats, UnknownItem } from './writer.js';
 
 export interface ImportPathOptions {
@@ -33,7 +34,7 @@ export async function importPath(
   return buildDb(dbPath, async ({ writer }) => {
     const stats = await writer.importItems(
       { source: feed.id, origin, mode: options.replace === true ? 'full' : 'upsert', sweep: 'source' },
-      feed.records(src, signal),
+      feedItems(feed, src, signal),
       {
         signal,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -172,7 +172,7 @@ describe('vulndb writer + store', () => {
     }
   });
 
-  it('refuses a newer schema with VULNDB_SCHEMA_TOO_NEW and a missing DB with VULNDB_NOT_FOUND', () => {
+  it('refuses a newer schema with VULNDB_SCHEMA_TOO_NEW, an older model with VULNDB_CORRUPT and a missing DB with VULNDB_NOT_FOUND', () => {
     const path = join(tmp, 'new.db');
     openForWrite(path).close();
     const raw = new Database(path);
@@ -197,5 +197,10 @@ describe('vulndb writer + store', () => {
       () => openVulnStore(join(tmp, 'absent.db')),
       (e) => isAppError(e, 'VULNDB_NOT_FOUND'),
     );
+    const raw3 = new Database(path);
+    raw3.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(`${model - 1}.0.0`);
+    raw3.close();
+    for (const open of [() => openVulnStore(path), () => openForWrite(path)])
+      assert.throws(open, (e) => isAppError(e, 'VULNDB_CORRUPT'), 'an older model must be rebuilt');
   });
 });

@@ -116,19 +116,19 @@ function parseList<T>(text: string): T[] {
 function toAffected(ecosystem: string, pkg: string, release: string, entry: string): AffectedRow {
   const e = decodeEntry(entry);
   return {
-    vulnId: e.vulnId,
-    advisoryId: e.advisoryId,
-    source: e.source,
+    vulnId: e[0],
+    advisoryId: e[2],
+    source: e[1],
     ecosystem,
     distroRelease: release === '' ? undefined : release,
     package: pkg,
-    ranges: e.ranges,
-    versions: e.versions,
-    fixState: e.fixState,
-    fixedIn: e.fixedIn,
-    severity: e.severity,
-    cpe: e.cpe,
-    note: e.note,
+    ranges: e[3],
+    versions: e[4],
+    fixState: e[5],
+    fixedIn: e[6] ?? undefined,
+    severity: e[7] ?? undefined,
+    cpe: e[8] ?? undefined,
+    note: e[9] ?? undefined,
   };
 }
 
@@ -168,13 +168,14 @@ export class VulnStore {
   constructor(db: Db) {
     this.#db = db;
     this.#byPackage = db
-      .prepare<[string, string], [string, string]>(`${AFFECTED_SELECT} ORDER BY distro_release, advisory, seq`)
+      .prepare<[string, string], [string, string]>(
+        `${AFFECTED_SELECT} ORDER BY distro_release, advisory, seq`,
+      )
       .raw();
     this.#byPackageRelease = db
-      .prepare<
-        [string, string, string],
-        [string, string]
-      >(`${AFFECTED_SELECT} AND distro_release = ? ORDER BY advisory, seq`)
+      .prepare<[string, string, string], [string, string]>(
+        `${AFFECTED_SELECT} AND distro_release = ? ORDER BY advisory, seq`,
+      )
       .raw();
     this.#alias = db.prepare<[string], { vuln_id: string }>('SELECT vuln_id FROM alias WHERE alias = ?');
   }
@@ -280,8 +281,7 @@ export class VulnStore {
     return lists
       .flatMap((text) => parseList<SeverityRating>(text))
       .sort(
-        (a, b) =>
-          cmp(a.source, b.source) || cmpNullable(a.type, b.type) || cmpNullable(a.vector, b.vector),
+        (a, b) => cmp(a.source, b.source) || cmpNullable(a.type, b.type) || cmpNullable(a.vector, b.vector),
       )
       .map((r) => ({
         source: r.source,

@@ -13,6 +13,7 @@ import { createDownloader, type Downloader, type DownloaderOptions } from './dow
 import type { FeedFile, FeedImporter, FeedUrl } from './feeds/feed.js';
 import { diskFile, filesSource } from './feeds/read.js';
 import { FEEDS, getFeed } from './feeds/registry.js';
+import { feedItems } from './parallel-records.js';
 import type { Db } from './db.js';
 import type { FeedSourceId } from './model.js';
 import type { ImportStats, UnknownItem, VulnDbWriter } from './writer.js';
@@ -248,7 +249,7 @@ async function updateFile(
       mode: mode === 'full' ? 'full' : 'upsert',
       sweep: 'origin',
     },
-    feed.records(filesSource(u.url, [{ path: dest, name: u.name }]), ctx.signal),
+    feedItems(feed, filesSource(u.url, [{ path: dest, name: u.name }]), ctx.signal),
     {
       signal: ctx.signal,
       onProgress: (items) => ctx.options.onEvent?.({ type: 'import', source: feed.id, name: u.name, items }),

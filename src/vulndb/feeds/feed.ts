@@ -64,10 +64,23 @@ export interface FeedFile {
   contents?(): Buffer | undefined;
 }
 
+/**
+ * A plain-data description of a {@link FeedSource} made of local files, from which `read.ts`
+ * (`openSourceSpec`) opens an equal source in another thread.
+ */
+export type FeedSourceSpec =
+  | { kind: 'path'; path: string }
+  | { kind: 'files'; location: string; files: { path: string; name: string }[] };
+
 /** Where an importer reads from: one file, a directory tree, a zip, or a set of downloaded files. */
 export interface FeedSource {
   /** Human-readable location for messages and `unknown` items (a path or URL). */
   readonly location: string;
+  /**
+   * Set for sources on local disk: lets the writer run the importer in a parse worker
+   * (`src/vulndb/parallel-records.ts`) so that parsing overlaps with the database writes.
+   */
+  readonly spec?: FeedSourceSpec;
   /**
    * Every file of the source in a stable (sorted) order. Directories are walked recursively, zip files
    * are expanded into their members (streamed with yauzl, never extracted to memory as a whole).

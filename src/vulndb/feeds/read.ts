@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { AppError, describeError } from '../../errors.js';
-import type { FeedFile, FeedSource } from './feed.js';
+import type { FeedFile, FeedSource, FeedSourceSpec } from './feed.js';
 import { zipEntries } from './zip.js';
 
 const MiB = 1024 * 1024;
@@ -38,6 +38,7 @@ export function diskFile(path: string, name: string, size?: number): FeedFile {
 export function filesSource(location: string, files: readonly { path: string; name: string }[]): FeedSource {
   return {
     location,
+    spec: { kind: 'files', location, files: files.map((f) => ({ path: f.path, name: f.name })) },
     async *files() {
       for (const f of files) yield* expand(diskFile(f.path, f.name, (await stat(f.path)).size), f.path);
     },
@@ -61,10 +62,35 @@ export async function openFileSource(path: string): Promise<FeedSource> {
   if (info.isDirectory()) {
     return {
       location: path,
+      spec: { kind: 'path', path },
       files: (signal) => walkDir(path, '', signal),
     };
   }
-  return filesSource(path, [{ path, name: basename(path) }]);
+  return { ...filesSource(path, [{ path, name: basename(path) }]), spec: { kind: 'path', path } };
+}
+
+/** Opens the source a {@link FeedSourceSpec} describes (in a parse worker). */
+export function openSourceSpec(spec: FeedSourceSpec): Promise<FeedSource> {
+  return spec.kind === 'path'
+    ? openFileSource(spec.path)
+    : Promise.resolve(filesSource(spec.location, spec.files));
+}
+
+/** Total size in bytes of the files a spec covers (directories walked), to decide on a parse worker. */
+export async function specBytes(spec: FeedSourceSpec): Promise<number> {
+  const paths = spec.kind === 'files' ? spec.files.map((f) => f.path) : [spec.path];
+  let total = 0;
+  for (const p of paths) total += await pathBytes(p);
+  return total;
+}
+
+async function pathBytes(path: string): Promise<number> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return info.size;
+  let total = 0;
+  for (const e of await readdir(path, { withFileTypes: true }))
+    if (e.isDirectory() || e.isFile()) total += await pathBytes(join(path, e.name));
+  return total;
 }
 
 async function* walkDir(root: string, prefix: string, signal: AbortSignal): AsyncGenerator<FeedFile> {
