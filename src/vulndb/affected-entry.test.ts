@@ -17,11 +17,12 @@ describe('affected entry column', () => {
       cpe: 'cpe:2.3:a:openssl:openssl:*:*:*:*:*:*:*:*',
       note: 'no-dsa: minor issue',
     };
-    const text = encodeEntry('CVE-2023-5678', 'debian', 'CVE-2023-5678', entryContent(full));
+    const text = encodeEntry('CVE-2023-5678', 'debian', 'CVE-2023-5678', '12', entryContent(full));
     assert.deepEqual(decodeEntry(text), [
       'CVE-2023-5678',
       'debian',
       'CVE-2023-5678',
+      '12',
       full.ranges,
       full.versions,
       full.fixState,
@@ -32,9 +33,9 @@ describe('affected entry column', () => {
     ]);
 
     const bare: Affected = { ecosystem: 'npm', package: 'x', ranges: [], versions: [], fixState: 'unknown' };
-    const short = encodeEntry('GHSA-1', 'osv', 'GHSA-1', entryContent(bare));
-    assert.equal(short, '["GHSA-1","osv","GHSA-1",[],[],"unknown"]');
-    assert.deepEqual(decodeEntry(short), ['GHSA-1', 'osv', 'GHSA-1', [], [], 'unknown']);
+    const short = encodeEntry('GHSA-1', 'osv', 'GHSA-1', '', entryContent(bare));
+    assert.equal(short, '["GHSA-1","osv","GHSA-1","",[],[],"unknown"]');
+    assert.deepEqual(decodeEntry(short), ['GHSA-1', 'osv', 'GHSA-1', '', [], [], 'unknown']);
     const noteOnly = entryContent({ ...bare, note: 'n' });
     assert.equal(noteOnly, '[[],[],"unknown",null,null,null,"n"]');
   });

@@ -101,11 +101,11 @@ export interface DbMetadata {
 const TEXT_PREFERENCE: readonly string[] = ['osv', 'nvd', 'debian', 'alpine'];
 
 /**
- * One range scan of the clustered `affected` key, no join, two columns per row (`affected-entry.ts`
+ * One range scan of the clustered `affected` key, no join, one column per row (`affected-entry.ts`
  * says why). The ORDER BY is the key order, so SQLite does not sort; rows of one advisory come in
  * their `seq` order, which the stable sort in {@link VulnStore.affected} keeps.
  */
-const AFFECTED_SELECT = 'SELECT distro_release, entry FROM affected WHERE ecosystem = ? AND package = ?';
+const AFFECTED_SELECT = 'SELECT entry FROM affected WHERE ecosystem = ? AND package = ?';
 
 const EMPTY_JSON_LIST = '[]';
 
@@ -113,22 +113,22 @@ function parseList<T>(text: string): T[] {
   return text === EMPTY_JSON_LIST ? [] : (JSON.parse(text) as T[]);
 }
 
-function toAffected(ecosystem: string, pkg: string, release: string, entry: string): AffectedRow {
+function toAffected(ecosystem: string, pkg: string, entry: string): AffectedRow {
   const e = decodeEntry(entry);
   return {
     vulnId: e[0],
     advisoryId: e[2],
     source: e[1],
     ecosystem,
-    distroRelease: release === '' ? undefined : release,
+    distroRelease: e[3] === '' ? undefined : e[3],
     package: pkg,
-    ranges: e[3],
-    versions: e[4],
-    fixState: e[5],
-    fixedIn: e[6] ?? undefined,
-    severity: e[7] ?? undefined,
-    cpe: e[8] ?? undefined,
-    note: e[9] ?? undefined,
+    ranges: e[4],
+    versions: e[5],
+    fixState: e[6],
+    fixedIn: e[7] ?? undefined,
+    severity: e[8] ?? undefined,
+    cpe: e[9] ?? undefined,
+    note: e[10] ?? undefined,
   };
 }
 
@@ -168,15 +168,13 @@ export class VulnStore {
   constructor(db: Db) {
     this.#db = db;
     this.#byPackage = db
-      .prepare<[string, string], [string, string]>(
-        `${AFFECTED_SELECT} ORDER BY distro_release, advisory, seq`,
-      )
-      .raw();
+      .prepare<[string, string], string>(`${AFFECTED_SELECT} ORDER BY distro_release, advisory, seq`)
+      .pluck();
     this.#byPackageRelease = db
-      .prepare<[string, string, string], [string, string]>(
+      .prepare<[string, string, string], string>(
         `${AFFECTED_SELECT} AND distro_release = ? ORDER BY advisory, seq`,
       )
-      .raw();
+      .pluck();
     this.#alias = db.prepare<[string], { vuln_id: string }>('SELECT vuln_id FROM alias WHERE alias = ?');
   }
 
@@ -193,7 +191,7 @@ export class VulnStore {
       distroRelease === undefined
         ? this.#byPackage.all(ecosystem, pkg)
         : this.#byPackageRelease.all(ecosystem, pkg, distroRelease.toLowerCase());
-    const out = rows.map((r) => toAffected(ecosystem, pkg, r[0], r[1]));
+    const out = rows.map((entry) => toAffected(ecosystem, pkg, entry));
     // Sorted here rather than in SQL (no temp B-tree per lookup). The order depends on content only, and
     // on the entry's position within its advisory (`seq`), so a DB patched by a delta sorts like the
     // original.

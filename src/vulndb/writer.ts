@@ -16,10 +16,16 @@ import type { AdvisoryRecord, EpssRecord, FeedItem, FeedSourceId, KevRecord } fr
  * Items per transaction. With the bulk pragmas of a build (no journal, no fsync) a commit only writes
  * the dirty pages; measured on 200,000 records, 5,000–10,000 is the sweet spot: larger transactions
  * fill the page cache with dirty pages, which SQLite then spills one by one (one transaction for the
- * whole import was 2× slower). Items are applied as they arrive (nothing is buffered beyond the
- * affected rows of the batch), so memory does not grow with the import.
+ * whole import was 2× slower). Items are applied as they arrive (only the affected rows of the last
+ * {@link AFFECTED_FLUSH_ITEMS} items wait), so memory does not grow with the import.
  */
 const BATCH_SIZE = 10_000;
+/**
+ * Queued affected rows are inserted every this many items (and at each commit): sorted runs keep
+ * inserts on neighbouring pages, while short-lived queues keep their strings out of V8's old
+ * generation (measured: 2,500 ≈ 6–12% less CPU than flushing once per transaction).
+ */
+const AFFECTED_FLUSH_ITEMS = 2_500;
 /** Unknown items kept verbatim for the report; the rest are only counted. */
 const MAX_UNKNOWN_SAMPLES = 50;
 const CVE_ID = /^CVE-\d{4}-\d+$/;
@@ -262,9 +268,10 @@ export interface FeedFileMeta {
 /**
  * Writes feed items into one DB generation. Statements per new advisory: one hash probe, one alias
  * probe and insert per id, one advisory insert, one insert per affected entry. Affected rows are
- * queued and inserted at the end of each batch sorted by their clustered key, so consecutive inserts
- * land on neighbouring pages of `affected`; anything that reads or deletes affected rows of a queued
- * advisory (updates, deletes, alias-group merges, commits) flushes the queue first.
+ * queued and inserted in runs sorted by their clustered key ({@link AFFECTED_FLUSH_ITEMS}), so
+ * consecutive inserts land on neighbouring pages of `affected`; anything that reads or deletes
+ * affected rows of a queued advisory (updates, deletes, alias-group merges, commits) flushes the
+ * queue first.
  */
 export class VulnDbWriter {
   readonly db: Db;
@@ -335,7 +342,8 @@ export class VulnDbWriter {
       for await (const item of items) {
         options.signal?.throwIfAborted();
         this.#apply(scope, item, stats, seen, options);
-        if (++inBatch < BATCH_SIZE) continue;
+        if (++inBatch % AFFECTED_FLUSH_ITEMS === 0) this.#flushAffected();
+        if (inBatch < BATCH_SIZE) continue;
         this.#commit();
         options.onProgress?.(stats.items);
         inBatch = 0;
@@ -461,7 +469,7 @@ export class VulnDbWriter {
     // A withdrawn record keeps its text (so `db` lookups by id explain it) but matches nothing.
     if (r.withdrawn || cols.affected.length === 0) return true;
     for (const [seq, a] of cols.affected.entries())
-      this.#pending.push([a[0], a[1], a[2], pk, seq, encodeEntry(vulnId, scope.source, r.id, a[3])]);
+      this.#pending.push([a[0], a[1], a[2], pk, seq, encodeEntry(vulnId, scope.source, r.id, a[2], a[3])]);
     this.#pendingAdvisories.add(pk);
     return true;
   }
