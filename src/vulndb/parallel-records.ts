@@ -146,7 +146,18 @@ const { workerData } = require('node:worker_threads');
 function workerData(feed: FeedSourceId, spec: FeedSourceSpec): RecordsWorkerData {
   const ext = extname(fileURLToPath(import.meta.url));
   const entry = new URL(`./records-worker${ext}`, import.meta.url).href;
-  return { feed, spec, entry, loader: ext === '.ts' ? import.meta.resolve('tsx/esm/api') : undefined };
+  return { feed, spec, entry, loader: ext === '.ts' ? typeScriptLoader() : undefined };
+}
+
+/** tsx's register API when it is installed (a dev dependency); else the runtime must load `.ts` itself. */
+function typeScriptLoader(): string | undefined {
+  try {
+    return import.meta.resolve('tsx/esm/api');
+  } catch (err) {
+    // not resolvable: running from sources without tsx (e.g. Node's own type stripping) needs no loader
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw err;
+  }
 }
 
 async function* workerItems(
