@@ -17,6 +17,8 @@
 #   registry B  CORRAL_TEST_REGISTRY_PLAIN         plain HTTP, anonymous
 #   registry C  CORRAL_TEST_REGISTRY_TOKEN, CORRAL_TEST_TOKEN_{REALM_PORT,KEY,CERT,ISSUER,SERVICE,USER,PASSWORD}
 #               TLS + token auth; the token server (test/helpers/token-server.ts) runs on REALM_PORT
+#   postgres    CORRAL_TEST_POSTGRES               URL of a database a test may CREATE DATABASE from: the
+#               machine's server on 127.0.0.1:5432 when it answers, else a private cluster we start
 # When a component cannot be started: with CI=true the script fails; otherwise it warns and leaves that
 # component's variables out, so tests that need them skip (test/helpers/env.ts).
 set -euo pipefail
@@ -56,6 +58,7 @@ declare -A TOOL_PACKAGE=(
   [dockerd]=docker.io [docker]=docker.io [docker-registry]=docker-registry [skopeo]=skopeo
   [umoci]=umoci [debootstrap]=debootstrap [htpasswd]=apache2-utils [openssl]=openssl
   [zstd]=zstd [curl]=curl [flock]=util-linux
+  [psql]=postgresql-client [pg_isready]=postgresql-client [/usr/lib/postgresql]=postgresql
   [rpm]=rpm [rpmbuild]=rpm [db5.3_load]=db5.3-util
   # catalog fixtures: Go, C, cargo-auditable and jar builds, and real binaries for the binary classifier
   # (a key starting with / is a file that must exist rather than a command)
@@ -437,6 +440,59 @@ start_registry_token() {
 }
 
 # ---------------------------------------------------------------------------------------------------
+# PostgreSQL: reuse the machine's server on 127.0.0.1:5432 (trust auth), else run a private cluster
+# under $DIR/postgres as the `postgres` user on a free port (CORRAL_TEST_PG_PRIVATE=1 forces that).
+
+PG_URL=
+pg_answers() { pg_isready -q -h 127.0.0.1 -p "$1" 2>/dev/null; }
+
+start_postgres() {
+  if ! need pg_isready || ! need psql; then
+    component_failed postgres "pg_isready/psql are missing (apt-get install postgresql)"
+    return 1
+  fi
+  local port
+  if [[ ${CORRAL_TEST_PG_PRIVATE:-} != 1 ]] && pg_answers 5432 && psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -Atc 'select 1' >/dev/null 2>&1; then
+    port=5432
+    log "postgres: reusing 127.0.0.1:5432"
+  else
+    local bin data=$DIR/postgres/data pidfile=$DIR/postgres/pid
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    if [[ -z $bin ]]; then
+      component_failed postgres "no PostgreSQL server binaries under /usr/lib/postgresql"
+      return 1
+    fi
+    mkdir -p "$DIR/postgres"
+    if [[ -f $DIR/postgres/port ]] && pg_answers "$(cat "$DIR/postgres/port")"; then
+      port=$(cat "$DIR/postgres/port")
+      log "postgres: reusing private cluster on 127.0.0.1:$port"
+    else
+      port=$(free_ports 1)
+      chown postgres "$DIR/postgres" 2>/dev/null || true
+      if [[ ! -f $data/PG_VERSION ]]; then
+        runuser -u postgres -- "$bin/initdb" -D "$data" -A trust -U postgres >"$LOGS/postgres-initdb.log" 2>&1 || {
+          component_failed postgres "initdb failed" "$LOGS/postgres-initdb.log"
+          return 1
+        }
+      fi
+      runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$DIR/postgres/server.log" -w -t "$STARTUP_TIMEOUT_S" \
+        -o "-p $port -k $DIR/postgres -c listen_addresses=127.0.0.1 -c max_connections=200" start \
+        </dev/null >"$LOGS/postgres.log" 2>&1 9>&- || {
+        component_failed postgres "pg_ctl start failed" "$DIR/postgres/server.log"
+        return 1
+      }
+      echo "$port" >"$DIR/postgres/port"
+      head -n 1 "$data/postmaster.pid" >"$pidfile"
+      log "postgres: private cluster on 127.0.0.1:$port (pid $(cat "$pidfile"))"
+    fi
+  fi
+  if ! psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -Atc "select 1 from pg_database where datname = 'corral_test'" | grep -q 1; then
+    psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc 'create database corral_test' >/dev/null 2>&1 || true
+  fi
+  PG_URL="postgres://postgres@127.0.0.1:$port/corral_test"
+}
+
+# ---------------------------------------------------------------------------------------------------
 # Commands
 
 emit() { printf 'export %s=%q\n' "$1" "$2"; }
@@ -487,6 +543,8 @@ cmd_start() {
     fi
   fi
 
+  if start_postgres; then out+=("$(emit CORRAL_TEST_POSTGRES "$PG_URL")"); fi
+
   printf '%s\n' "${out[@]}" >"$DIR/env.sh"
   printf '%s\n' "${out[@]}"
   log "ready in $(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')s" \
@@ -517,6 +575,10 @@ cmd_stop() {
   stop_pidfile "$DIR/registry-auth/pid"
   stop_pidfile "$DIR/registry-plain/pid"
   stop_pidfile "$DIR/docker.pid"
+  if [[ -f $DIR/postgres/data/postmaster.pid ]]; then
+    runuser -u postgres -- "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl" -D "$DIR/postgres/data" \
+      -m fast stop >/dev/null 2>&1 || true
+  fi
   # dockerd normally stops its containerd; a SIGKILLed dockerd leaves it behind.
   stop_pidfile "$run/docker-exec/containerd/containerd.pid"
   unmount_below "$DIR" "$run"

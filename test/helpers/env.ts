@@ -30,6 +30,7 @@ export const TEST_ENV_VARS = [
   'CORRAL_TEST_TOKEN_SERVICE',
   'CORRAL_TEST_TOKEN_USER',
   'CORRAL_TEST_TOKEN_PASSWORD',
+  'CORRAL_TEST_POSTGRES',
 ] as const;
 export type TestEnvVar = (typeof TEST_ENV_VARS)[number];
 
@@ -149,4 +150,12 @@ export function tokenRegistry(t?: SkipContext): TokenRegistry | undefined {
     issuer: env.CORRAL_TEST_TOKEN_ISSUER,
     service: env.CORRAL_TEST_TOKEN_SERVICE,
   };
+}
+
+/**
+ * URL of a PostgreSQL database (`postgres://postgres@127.0.0.1:PORT/corral_test`) whose role may
+ * `CREATE DATABASE`: tests that need isolation create their own database from it.
+ */
+export function postgresUrl(t?: SkipContext): string | undefined {
+  return requireEnv(t, 'CORRAL_TEST_POSTGRES');
 }
