@@ -61,8 +61,13 @@ export interface PushOutcome {
 export interface ContainerReport {
   containerId: string;
   name: string;
-  /** `sha256:…` image id/digest as the daemon reports it (config digest for Docker). */
+  /**
+   * `sha256:…` as the daemon reports it: for Docker the image ID, i.e. the *config* digest. The store
+   * matches it against both `sbom.image.digest` (manifest digest) and `sbom.image.configDigest`.
+   */
   imageDigest: string;
+  /** `repo@sha256:…` manifest digests the daemon knows for that image, when any. */
+  repoDigests?: string[];
   /** The reference the container was started from (`app:1.2`). */
   imageRef?: string;
   labels?: Record<string, string>;
