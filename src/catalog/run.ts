@@ -3,6 +3,7 @@
  * parses its files; packages get the layer that introduced them, OS-owned language packages are folded into
  * their OS package, and the result becomes an {@link Sbom}.
  */
+import { CORRAL_NAME, CORRAL_VERSION } from '../version.js';
 import { createHash } from 'node:crypto';
 import type { FileRef, FileView } from '../image/file-view.js';
 import { formatPlatform } from '../image/manifest.js';
@@ -15,7 +16,7 @@ import type { Package, PackageDraft, Relationship, Unknown } from './model.js';
 import { detectDistro, OS_RELEASE_PATHS } from './os/detect.js';
 import { CATALOGERS } from './registry.js';
 
-export const TOOL = { name: 'corral', version: '0.1.0' };
+export const TOOL = { name: CORRAL_NAME, version: CORRAL_VERSION };
 
 export interface CatalogOptions {
   limits: Limits;

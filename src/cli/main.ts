@@ -2,12 +2,13 @@
  * Composition root of the `corral` binary: builds the commander program from the command list, runs it,
  * and turns errors into one-line messages and documented exit codes (see README "Exit codes").
  */
+import { CORRAL_VERSION } from '../version.js';
 import { Command, CommanderError } from 'commander';
 import { AppError, describeError } from '../errors.js';
 import { COMMANDS } from './registry.js';
 import { createOutput } from './ui/output.js';
 
-export const VERSION = '0.1.0';
+export const VERSION = CORRAL_VERSION;
 
 export function createProgram(): Command {
   const program = new Command('corral')
