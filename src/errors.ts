@@ -79,6 +79,54 @@ export const ERROR_CODES = {
   SCAN_INPUT_NOT_FOUND: { exit: 3, http: 404 },
   /** The vulndb is older than `--max-db-age` (or its age is unknown). */
   SCAN_DB_TOO_OLD: { exit: 6, http: 503 },
+  // policy/: policy files, evaluation, policy tests
+  /** A policy file that is not valid (YAML, schema, CEL, key files); the message lists file:line:col of each problem. */
+  POLICY_INVALID: { exit: 2, http: 400 },
+  /** The policy file (or a policy test directory) cannot be read. */
+  POLICY_NOT_FOUND: { exit: 3, http: 404 },
+  /** `--env` names an environment the policy does not define. */
+  POLICY_ENV_UNKNOWN: { exit: 2, http: 400 },
+  /** A `corral policy test` case file that is not valid. */
+  POLICY_TEST_INVALID: { exit: 2, http: 400 },
+
+  // inventory/: the store of images, findings and deployments
+  /** The inventory database cannot be opened or migrated (path, permissions, PostgreSQL unreachable). */
+  INVENTORY_DB_UNAVAILABLE: { exit: 5, http: 503 },
+  /** A push, snapshot or query the store cannot accept (the message names the field). */
+  INVENTORY_INPUT_INVALID: { exit: 2, http: 400 },
+  /** A pagination cursor that this store did not issue. */
+  INVENTORY_CURSOR_INVALID: { exit: 2, http: 400 },
+
+  // server/: the inventory HTTP API (and its client, used by the CLI and agents)
+  /** No `Authorization: Bearer …` header, or a token that is unknown or revoked. */
+  API_UNAUTHENTICATED: { exit: 5, http: 401 },
+  /** The token's role may not call this endpoint. */
+  API_FORBIDDEN: { exit: 5, http: 403 },
+  /** A request body, path or query parameter failed validation (the message names the field). */
+  API_BAD_REQUEST: { exit: 2, http: 400 },
+  /** Unknown route or resource. */
+  API_NOT_FOUND: { exit: 3, http: 404 },
+  /** Request body above the server's `--body-limit`. */
+  API_PAYLOAD_TOO_LARGE: { exit: 4, http: 413 },
+  /** The inventory server could not be reached, or answered with something that is not its API. */
+  SERVER_UNREACHABLE: { exit: 5, http: 502 },
+  /** The inventory server answered with an error status not covered above. */
+  SERVER_ERROR: { exit: 5, http: 502 },
+  /** `corral push` was given a file that is neither a Corral scan result nor an SBOM. */
+  PUSH_INPUT_INVALID: { exit: 4, http: 422 },
+  // attest/: keys, signatures, attestations
+  /** A key file that is not a PEM key Corral reads (unknown label, broken body, not ECDSA P-256). */
+  ATTEST_KEY_INVALID: { exit: 2, http: 400 },
+  /** The password in CORRAL_PASSWORD does not decrypt the private key (or none was given). */
+  ATTEST_KEY_PASSWORD: { exit: 2, http: 400 },
+  /** `corral keygen` would overwrite an existing key file (use --force). */
+  ATTEST_KEY_EXISTS: { exit: 2, http: 409 },
+  /** A predicate file that cannot be read or is not JSON, or an unknown --type. */
+  ATTEST_PREDICATE_INVALID: { exit: 2, http: 400 },
+  /** `--provenance` outside a recognised CI system (GitHub Actions, GitLab CI, Jenkins). */
+  ATTEST_PROVENANCE_NO_CI: { exit: 2, http: 400 },
+  /** `corral verify` found no valid signature (or no valid attestation of the wanted type). */
+  ATTEST_VERIFY_FAILED: { exit: 1, http: 422 },
 } as const satisfies Record<string, { exit: number; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
