@@ -1,0 +1,103 @@
+/**
+ * Issue 7 acceptance (c): SIGKILL `corral server` in the middle of an ingest (a load generator process
+ * pushing real SBOMs); after a restart on the same database every push that got a 2xx answer is there,
+ * complete. Runs on SQLite and on PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openInventory } from '../../src/inventory/store.js';
+import { CorralClient } from '../../src/server/client.js';
+import {
+  runLoadProcess,
+  startServerProcess,
+  writeRealSbom,
+  type ServerProcess,
+} from './inventory-fixtures.js';
+import { freshPostgres } from './server-fixtures.js';
+
+const PUSHES = 200;
+const KILL_AFTER_ACKS = 15;
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe(`server killed mid-ingest (${dialect})`, { timeout: 600_000 }, () => {
+    let work: string;
+    let database: string | undefined;
+    let dropDb: (() => Promise<void>) | undefined;
+    let server: ServerProcess | undefined;
+    let ciToken: string;
+    let viewer: string;
+
+    before(async () => {
+      work = await mkdtemp(join(tmpdir(), `corral-crash-${dialect}-`));
+      if (dialect === 'postgres') {
+        const pgDb = await freshPostgres();
+        if (pgDb === undefined) return;
+        database = pgDb.url;
+        dropDb = () => pgDb.drop();
+      } else {
+        database = join(work, 'inventory.db');
+      }
+      const store = await openInventory(database);
+      ciToken = (await store.createToken('load', 'ci')).token;
+      viewer = (await store.createToken('viewer', 'viewer')).token;
+      await store.close();
+    });
+
+    after(async () => {
+      await server?.stop('SIGKILL');
+      await dropDb?.();
+      await rm(work, { recursive: true, force: true });
+    });
+
+    it('every acknowledged push survives a SIGKILL', async (t) => {
+      if (database === undefined) return t.skip('CORRAL_TEST_POSTGRES not set');
+      const sbom = await writeRealSbom(work);
+      server = await startServerProcess({ database });
+      const victim = server;
+      const digests = Array.from({ length: PUSHES }, () => `sha256:${randomBytes(32).toString('hex')}`);
+      let acks = 0;
+      let killedAt = -1;
+      const results = await runLoadProcess(
+        work,
+        {
+          servers: [server.url],
+          token: ciToken,
+          sbomFile: sbom.file,
+          digests,
+          concurrency: 8,
+          timeoutMs: 30_000,
+        },
+        (r) => {
+          if (r.status >= 200 && r.status < 300) acks++;
+          if (acks >= KILL_AFTER_ACKS && killedAt < 0) {
+            killedAt = acks;
+            victim.child.kill('SIGKILL');
+          }
+        },
+      );
+      assert.equal(await victim.exited, 'SIGKILL');
+      const acknowledged = results.filter((r) => r.status >= 200 && r.status < 300).map((r) => r.digest);
+      const unanswered = results.filter((r) => r.status === 0).length;
+      t.diagnostic(`${acknowledged.length} acknowledged, ${unanswered} cut off by the kill, of ${PUSHES}`);
+      assert.ok(acknowledged.length >= KILL_AFTER_ACKS);
+      assert.ok(unanswered > 0, 'the kill happened mid-ingest');
+
+      server = await startServerProcess({ database });
+      const client = new CorralClient({ url: server.url, token: viewer });
+      try {
+        const missing: string[] = [];
+        for (const d of acknowledged) {
+          const img = await client.getImage(d).catch(() => undefined);
+          if (img === undefined || img.sbom.packages.length !== sbom.packages) missing.push(d);
+        }
+        assert.deepEqual(missing, [], 'acknowledged pushes missing or incomplete after the restart');
+      } finally {
+        await client.close();
+      }
+    });
+  });
+}
