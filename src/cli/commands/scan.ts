@@ -22,7 +22,10 @@ import { defaultDbPath } from '../../vulndb/db.js';
 import type { SeverityLevel } from '../../vulndb/model.js';
 import { openVulnStore, type VulnStore } from '../../vulndb/store.js';
 import { addImageOptions, type ImageFlags } from '../image-options.js';
+import { pushScanResult } from './push.js';
 import { createOutput } from '../ui/output.js';
+import { createPolicyGate, type PolicyGate } from '../policy-gate.js';
+import { formatPolicyResult } from '../../policy/report.js';
 import { withImage } from '../with-image.js';
 
 interface ScanFlags extends ImageFlags {
@@ -35,6 +38,10 @@ interface ScanFlags extends ImageFlags {
   vex?: string[];
   maxDbAge?: string;
   json?: boolean;
+  push?: string;
+  pushToken?: string;
+  policy?: string;
+  env?: string;
 }
 
 export const SBOM_PREFIX = 'sbom:';
@@ -87,7 +94,12 @@ async function readSbomFile(file: string): Promise<Sbom> {
   return detectAndDecode(bytes).sbom;
 }
 
-async function scanRef(ref: string, flags: ScanFlags, store: VulnStore): Promise<ScanResult> {
+async function scanRef(
+  ref: string,
+  flags: ScanFlags,
+  store: VulnStore,
+  gate?: PolicyGate,
+): Promise<ScanResult> {
   const opts = { onlyFixed: flags.onlyFixed === true, ignoreUnfixed: flags.ignoreUnfixed === true };
   if (ref.startsWith(SBOM_PREFIX))
     return matchSbom(await readSbomFile(ref.slice(SBOM_PREFIX.length)), store, opts);
@@ -97,6 +109,7 @@ async function scanRef(ref: string, flags: ScanFlags, store: VulnStore): Promise
       limits: resolved.limits,
       onLayerBytes: (_l, n) => progress.add(n),
     });
+    await gate?.onImage(img, resolved, (n) => progress.add(n));
     progress.stop();
     result = await matchSbom(sbom, store, opts);
   });
@@ -135,10 +148,12 @@ async function runScan(ref: string, flags: ScanFlags): Promise<void> {
   const ignore = flags.ignoreFile === undefined ? undefined : await loadIgnoreFile(flags.ignoreFile);
   const vex =
     flags.vex === undefined ? undefined : (await Promise.all(flags.vex.map((f) => loadVex(f)))).flat();
+  const gate =
+    flags.policy === undefined ? undefined : await createPolicyGate(flags.policy, flags.env, flags);
   const store = openScanStore(flags.db);
   try {
-    if (maxDbAge !== undefined) assertDbFresh(store.metadata(), maxDbAge, new Date());
-    const result = suppress(await scanRef(ref, flags, store), ignore, vex);
+    if (maxDbAge !== undefined) assertDbFresh(store.summary(), maxDbAge, new Date());
+    const result = suppress(await scanRef(ref, flags, store, gate), ignore, vex);
     const out = createOutput();
     for (const w of result.warnings ?? []) out.warn(w);
     await writeReports(result, specs, {
@@ -146,9 +161,16 @@ async function runScan(ref: string, flags: ScanFlags): Promise<void> {
       onFileWritten: (s) => out.info(`wrote ${s.writer.id} to ${s.file}`),
     });
     warnNotComparable(result);
+    if (flags.push !== undefined) await pushScanResult(result, flags.push, flags.pushToken);
     if (gateFails(result, failOn)) {
       out.error(`failed: findings at or above ${failOn ?? ''} (--fail-on)`);
       process.exitCode = EXIT_GATE_FAILED;
+    }
+    if (gate !== undefined) {
+      // the same evaluation as "corral policy check", on the (suppressed) findings of this scan
+      const verdict = await gate.evaluate({ scan: result });
+      process.stderr.write(formatPolicyResult(verdict, 'table'));
+      if (!verdict.pass) process.exitCode = EXIT_GATE_FAILED;
     }
   } finally {
     store.close();
@@ -193,7 +215,11 @@ export function registerScanCommand(program: Command): void {
         'OpenVEX or CycloneDX VEX document; not_affected statements suppress findings (repeatable)',
         collect,
       )
-      .option('--json', 'shorthand for -o json (to stdout)'),
+      .option('--json', 'shorthand for -o json (to stdout)')
+      .option('--policy <file>', 'also evaluate this policy (with --env); exit 1 when a deny rule fails')
+      .option('--env <name>', 'environment of --policy to apply (dev, staging, prod…)')
+      .option('--push <url>', 'send the result to this Corral server (token: --push-token or $CORRAL_TOKEN)')
+      .option('--push-token <token>', 'API token (role ci) for --push'),
   ).action(async (ref: string, flags: ScanFlags) => {
     await runScan(ref, flags);
   });
