@@ -3,6 +3,7 @@
  * Exit status 1 when a target is missed. `npm run bench -- image-read` runs one.
  */
 import { reportImageRead, runImageReadBench } from './image-read.js';
+import { runInventoryBench } from './inventory.js';
 import { runScanBench } from './scan.js';
 import { runSbomBench } from './sbom.js';
 
@@ -12,6 +13,7 @@ const BENCHES: Bench[] = [
   { id: 'image-read', run: async () => reportImageRead(await runImageReadBench()) },
   { id: 'sbom', run: runSbomBench },
   { id: 'scan', run: runScanBench },
+  { id: 'inventory', run: runInventoryBench },
 ];
 
 async function loadOptional(): Promise<void> {

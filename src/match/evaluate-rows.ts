@@ -93,10 +93,29 @@ function rowApplies(scheme: VersionScheme, version: Version, row: AffectedRow): 
 function inVersionList(scheme: VersionScheme, version: Version, list: readonly string[]): boolean {
   for (const raw of list) {
     if (raw === version.raw) return true;
-    const v = scheme.parse(raw);
+    const v = parseListed(scheme, raw);
     if (v !== undefined && scheme.compare(v, version) === 0) return true;
   }
   return false;
+}
+
+/**
+ * Parsed versions of explicit `versions` lists, by scheme: OSV lists repeat the same releases over many
+ * advisories, and each row's list used to be parsed again for every package. Versions are immutable.
+ * Bounded like {@link RANGE_CACHE}.
+ */
+const VERSION_CACHE = new Map<string, Version | null>();
+const VERSION_CACHE_MAX = 100_000;
+
+function parseListed(scheme: VersionScheme, raw: string): Version | undefined {
+  if (typeof raw !== 'string') return scheme.parse(raw);
+  const key = `${scheme.id}\u0000${raw}`;
+  const hit = VERSION_CACHE.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const v = scheme.parse(raw);
+  if (VERSION_CACHE.size >= VERSION_CACHE_MAX) VERSION_CACHE.clear();
+  VERSION_CACHE.set(key, v ?? null);
+  return v;
 }
 
 interface SchemeRange {
@@ -106,16 +125,60 @@ interface SchemeRange {
   version: (v: Version) => Version | undefined;
 }
 
-/** OSV `SEMVER` ranges use SemVer 2.0 whatever the ecosystem; `ECOSYSTEM` ranges the package's scheme. */
+/**
+ * Parsed ranges by scheme, range type and events. Feeds repeat the same few ranges over many rows
+ * (`introduced: 0` + `fixed: X`), and parsing one (each event version in its scheme, then sorting) was
+ * the largest part of matching a package; ranges are immutable, so one parse serves every row.
+ * Bounded: cleared when full.
+ */
+const RANGE_CACHE = new Map<string, SchemeRange | null>();
+const RANGE_CACHE_MAX = 50_000;
+
 function toRange(scheme: VersionScheme, r: AffectedRange): SchemeRange | undefined {
+  const key = rangeKey(scheme, r);
+  if (key === undefined) return parseRange(scheme, r);
+  const hit = RANGE_CACHE.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const parsed = parseRange(scheme, r);
+  if (RANGE_CACHE.size >= RANGE_CACHE_MAX) RANGE_CACHE.clear();
+  RANGE_CACHE.set(key, parsed ?? null);
+  return parsed;
+}
+
+/**
+ * The cache key: scheme, type and every event field, length-prefixed (no two different ranges share a
+ * key); undefined for values that are not strings (hostile feeds: parsed without the cache). Cheaper
+ * than `JSON.stringify`, which cost as much as the parse it saved.
+ */
+function rangeKey(scheme: VersionScheme, r: AffectedRange): string | undefined {
+  let key = `${scheme.id}\u0000${r.type}`;
+  for (const e of r.events) {
+    key += '\u0000';
+    for (const k in e) {
+      const v = (e as Record<string, unknown>)[k];
+      if (typeof v !== 'string') return undefined;
+      key += `${k.length}:${k}${v.length}:${v}`;
+    }
+  }
+  return key;
+}
+
+/** OSV `SEMVER` ranges use SemVer 2.0 whatever the ecosystem; `ECOSYSTEM` ranges the package's scheme. */
+function parseRange(scheme: VersionScheme, r: AffectedRange): SchemeRange | undefined {
   if (r.type === 'SEMVER' && scheme.id !== 'semver') {
     const semver = schemeFor('semver');
     if (semver === undefined) return undefined;
     const range = parseOsvRange(semver, r.events);
-    return range === undefined
-      ? undefined
-      : { scheme: semver, range, version: (v) => semver.parse(v.raw.replace(/^v/, '')) };
+    return range === undefined ? undefined : { scheme: semver, range, version: semverOf(semver) };
   }
   const range = parseOsvRange(scheme, r.events);
-  return range === undefined ? undefined : { scheme, range, version: (v) => v };
+  return range === undefined ? undefined : { scheme, range, version: same };
+}
+
+function same(v: Version): Version {
+  return v;
+}
+
+function semverOf(semver: VersionScheme): (v: Version) => Version | undefined {
+  return (v) => semver.parse(v.raw.replace(/^v/, ''));
 }

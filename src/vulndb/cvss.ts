@@ -61,8 +61,32 @@ function roundUp30(x: number): number {
   return Math.ceil(x * 10) / 10;
 }
 
+/**
+ * Scores by vector: feeds repeat a few thousand distinct vectors over hundreds of thousands of records,
+ * and scoring one (split, a map of metrics, the formula) cost ≈ 4 µs per OSV record on the import's
+ * parse thread. Bounded: cleared when full.
+ */
+const SCORE_CACHE_MAX = 20_000;
+
+function memo(score: (vector: string) => number | undefined): (vector: string) => number | undefined {
+  const cache = new Map<string, number | null>();
+  return (vector) => {
+    const hit = cache.get(vector);
+    if (hit !== undefined) return hit ?? undefined;
+    const v = score(vector);
+    if (cache.size >= SCORE_CACHE_MAX) cache.clear();
+    cache.set(vector, v ?? null);
+    return v;
+  };
+}
+
 /** Base score of a `CVSS:3.0/…` or `CVSS:3.1/…` vector, or undefined when it is malformed. */
-export function cvss3BaseScore(vector: string): number | undefined {
+export const cvss3BaseScore = memo(scoreCvss3);
+
+/** Base score of a CVSS v2 vector (`AV:N/AC:L/Au:N/C:P/I:P/A:P`, optionally `(…)`-wrapped). */
+export const cvss2BaseScore = memo(scoreCvss2);
+
+function scoreCvss3(vector: string): number | undefined {
   const parts = vector.trim().split('/');
   const version = parts[0];
   if (version !== 'CVSS:3.0' && version !== 'CVSS:3.1') return undefined;
@@ -95,8 +119,7 @@ export function cvss3BaseScore(vector: string): number | undefined {
   return roundUp(Math.min(raw, 10));
 }
 
-/** Base score of a CVSS v2 vector (`AV:N/AC:L/Au:N/C:P/I:P/A:P`, optionally `(…)`-wrapped). */
-export function cvss2BaseScore(vector: string): number | undefined {
+function scoreCvss2(vector: string): number | undefined {
   const m = metrics(
     vector
       .trim()

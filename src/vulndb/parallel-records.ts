@@ -61,7 +61,19 @@ export interface SerialisedError {
 }
 
 export type FromWorker =
-  { type: 'items'; items: FlatItems } | { type: 'done' } | { type: 'error'; error: SerialisedError };
+  | { type: 'items'; items: FlatItems }
+  | { type: 'done'; cpuMs: number | undefined }
+  | { type: 'error'; error: SerialisedError };
+
+let workerCpuMs = 0;
+
+/**
+ * CPU time (ms) of every parse worker that finished in this process so far, for benchmarks: the
+ * import's other thread. Take the difference around an import.
+ */
+export function parseWorkerCpuMs(): number {
+  return workerCpuMs;
+}
 
 /**
  * A message's items as one flat array of primitives: structured clone costs per object, and the
@@ -203,7 +215,10 @@ async function* workerItems(
       if (failure !== undefined) throw failure;
       const m = inbox.shift();
       if (m === undefined) throw new Error('vulndb parse worker exited without finishing');
-      if (m.type === 'done') return;
+      if (m.type === 'done') {
+        workerCpuMs += m.cpuMs ?? 0;
+        return;
+      }
       if (m.type === 'error') throw deserialiseError(m.error);
       send({ type: 'credit', messages: 1 });
       yield* unflattenItems(m.items);

@@ -15,6 +15,7 @@ import {
   type RecordsWorkerData,
   type ToWorker,
 } from './parallel-records.js';
+import { threadCpuMs } from './thread-cpu.js';
 import { prepareItem, type WriterItem } from './writer.js';
 
 const port = parentPort;
@@ -49,7 +50,7 @@ async function run(): Promise<void> {
     batch = [];
   }
   if (batch.length > 0) await send({ type: 'items', items: flattenItems(batch) });
-  await send({ type: 'done' });
+  await send({ type: 'done', cpuMs: threadCpuMs() });
 }
 
 try {

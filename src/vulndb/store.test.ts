@@ -172,6 +172,62 @@ describe('vulndb writer + store', () => {
     }
   });
 
+  it('vulnerabilities() reads many ids at once, each equal to vulnerability(id)', async () => {
+    const path = join(tmp, 'batch.db');
+    await importPath(path, RECORDS, { source: 'osv' });
+    await buildDb(path, async ({ writer }) => {
+      await writer.importItems(
+        { source: 'nvd', origin: 't', mode: 'upsert' },
+        items([advisory('CVE-2024-0001', [], 'b'), advisory('GHSA-bbbb', ['CVE-2021-33503'], 'd')]),
+      );
+      await writer.importItems(
+        { source: 'kev', origin: 'kev.json', mode: 'full' },
+        items([
+          { kind: 'kev', record: { cve: 'CVE-2021-33503', dateAdded: '2024-01-02', knownRansomware: false } },
+        ]),
+      );
+      await writer.importItems(
+        { source: 'epss', origin: 'epss.csv.gz', mode: 'full' },
+        items([
+          {
+            kind: 'epss',
+            record: { cve: 'CVE-2021-33503', score: 0.25, percentile: 0.5, date: '2024-06-01' },
+          },
+        ]),
+      );
+    });
+    const raw = new Database(path, { readonly: true });
+    const ids = (raw.prepare('SELECT alias FROM alias ORDER BY alias').pluck().all() as string[]).reverse();
+    raw.close();
+    assert.ok(ids.length > 15, `fixture has ${ids.length} ids`);
+    const store = openVulnStore(path);
+    try {
+      const asked = [...ids, 'CVE-1999-0000', ids[0]!];
+      for (const chunk of [1, 3, 500]) {
+        const many = store.vulnerabilities(asked, chunk);
+        for (const id of ids)
+          assert.deepEqual(many.get(id), store.vulnerability(id), `${id} (chunk ${chunk})`);
+        assert.equal(many.has('CVE-1999-0000'), false);
+        assert.equal(many.size, ids.filter((id) => store.vulnerability(id) !== undefined).length);
+      }
+      const merged = store.vulnerabilities(['GHSA-bbbb', 'PYSEC-2021-108']);
+      assert.equal(merged.get('GHSA-bbbb')!.id, 'CVE-2021-33503');
+      assert.equal(merged.get('GHSA-bbbb'), merged.get('PYSEC-2021-108'), 'one object per group');
+      assert.equal(merged.get('GHSA-bbbb')!.kev?.dateAdded, '2024-01-02');
+      assert.equal(merged.get('GHSA-bbbb')!.epss?.score, 0.25);
+      assert.deepEqual(
+        merged.get('GHSA-bbbb')!.advisories.map((a) => `${a.source}:${a.id}`),
+        ['osv:GHSA-q2q7-5pp4-w6pg', 'osv:PYSEC-2021-108', 'nvd:GHSA-bbbb'],
+      );
+      assert.equal(store.vulnerabilities([]).size, 0);
+      const { counts, ...rest } = store.metadata();
+      assert.ok(counts.advisories > 10);
+      assert.deepEqual(store.summary(), rest);
+    } finally {
+      store.close();
+    }
+  });
+
   it('refuses a newer schema with VULNDB_SCHEMA_TOO_NEW, an older model with VULNDB_CORRUPT and a missing DB with VULNDB_NOT_FOUND', () => {
     const path = join(tmp, 'new.db');
     openForWrite(path).close();

@@ -163,6 +163,7 @@ export class VulnStore {
   readonly #byPackage;
   readonly #byPackageRelease;
   readonly #alias;
+  #vulnSt: VulnStatements | undefined;
 
   /** Wraps an open DB handle (tests, the writer's own DB); see {@link openVulnStore}. */
   constructor(db: Db) {
@@ -207,121 +208,87 @@ export class VulnStore {
   vulnerability(idOrAlias: string): StoredVulnerability | undefined {
     const vulnId = this.resolve(idOrAlias);
     if (vulnId === undefined) return undefined;
-    const advisories = this.#advisories(vulnId);
+    const st = this.#vulnStatements();
+    const advisories = st.advisories.all(vulnId);
     if (advisories.length === 0) return undefined;
-    const aliases = (
-      this.#db.prepare('SELECT alias FROM alias WHERE vuln_id = ? ORDER BY alias').all(vulnId) as {
-        alias: string;
-      }[]
-    )
-      .map((r) => r.alias)
-      .filter((a) => a !== vulnId);
-    const cve = [vulnId, ...aliases].find((a) => a.startsWith('CVE-'));
-    const primary = advisories[0]!;
-    return {
-      id: vulnId,
-      aliases,
-      summary: advisories.find((a) => a.summary !== undefined)?.summary,
-      published: advisories.find((a) => a.published !== undefined)?.published,
-      withdrawn: advisories.every((a) => a.withdrawn !== undefined) ? primary.withdrawn : undefined,
-      severities: this.#severities(vulnId),
-      references: uniqueBy(
-        advisories.flatMap((a) => a.references),
-        (r) => r.url,
-      ),
-      cwes: [...new Set(advisories.flatMap((a) => a.cwes))].sort(),
-      kev: cve === undefined ? undefined : this.kev(cve),
-      epss: cve === undefined ? undefined : this.epss(cve),
+    const aliases = st.aliases.all(vulnId);
+    return assembleVulnerability(
+      vulnId,
       advisories,
-    };
+      aliases,
+      (cve) => this.kev(cve),
+      (cve) => this.epss(cve),
+    );
   }
 
-  #advisories(vulnId: string): StoredAdvisory[] {
-    const rows = this.#db
-      .prepare(
-        'SELECT source, id, summary, details, published, modified, withdrawn, refs, cwes FROM advisory WHERE vuln_id = ?',
-      )
-      .all(vulnId) as {
-      source: FeedSourceId;
-      id: string;
-      summary: string | null;
-      details: string | null;
-      published: string | null;
-      modified: string | null;
-      withdrawn: string | null;
-      refs: string;
-      cwes: string;
-    }[];
-    const rank = (s: string): number => {
-      const i = TEXT_PREFERENCE.indexOf(s);
-      return i < 0 ? TEXT_PREFERENCE.length : i;
-    };
-    rows.sort((a, b) => rank(a.source) - rank(b.source) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return rows.map((r) => ({
-      source: r.source,
-      id: r.id,
-      summary: opt(r.summary),
-      details: opt(r.details),
-      published: opt(r.published),
-      modified: opt(r.modified),
-      withdrawn: opt(r.withdrawn),
-      references: JSON.parse(r.refs) as { type?: string; url: string }[],
-      cwes: JSON.parse(r.cwes) as string[],
-    }));
+  /**
+   * {@link vulnerability} for many ids at once (the scan runner asks for every group it matched): a
+   * few statements per chunk of {@link VULN_CHUNK} ids instead of five per id. Keys of the result are
+   * the given ids or aliases; ids that resolve to nothing (or to a group without advisories) are absent.
+   * Each value equals what `vulnerability(id)` returns.
+   *
+   * @example
+   * const vulns = store.vulnerabilities(['CVE-2024-1', 'GHSA-xxxx-yyyy-zzzz']);
+   */
+  vulnerabilities(idsOrAliases: Iterable<string>, chunk = VULN_CHUNK): Map<string, StoredVulnerability> {
+    const st = this.#vulnStatements();
+    const out = new Map<string, StoredVulnerability>();
+    const ids = [...new Set(idsOrAliases)];
+    for (let i = 0; i < ids.length; i += chunk) {
+      const part = ids.slice(i, i + chunk);
+      const groupOf = new Map<string, string>();
+      for (const r of st.resolveMany.all(JSON.stringify(part))) groupOf.set(r.alias, r.vuln_id);
+      const groups = [...new Set(groupOf.values())];
+      if (groups.length === 0) continue;
+      const groupsJson = JSON.stringify(groups);
+      const advisories = groupRows(st.advisoriesMany.all(groupsJson));
+      const aliases = groupRows(st.aliasesMany.all(groupsJson));
+      const cves: string[] = [];
+      for (const g of groups) {
+        const cve = cveOf(g, aliases.get(g) ?? []);
+        if (cve !== undefined) cves.push(cve);
+      }
+      const cvesJson = JSON.stringify(cves);
+      const kev = new Map(st.kevMany.all(cvesJson).map((r) => [r.cve, toKev(r)]));
+      const epss = new Map(st.epssMany.all(cvesJson).map((r) => [r.cve, toEpss(r)]));
+      const built = new Map<string, StoredVulnerability | undefined>();
+      for (const g of groups) {
+        const rows = advisories.get(g);
+        built.set(
+          g,
+          rows === undefined
+            ? undefined
+            : assembleVulnerability(
+                g,
+                rows,
+                aliases.get(g) ?? [],
+                (cve) => kev.get(cve),
+                (cve) => epss.get(cve),
+              ),
+        );
+      }
+      for (const id of part) {
+        const g = groupOf.get(id);
+        const v = g === undefined ? undefined : built.get(g);
+        if (v !== undefined) out.set(id, v);
+      }
+    }
+    return out;
   }
 
-  /** Record-level ratings of every advisory of the group, ordered by source, type, vector. */
-  #severities(vulnId: string): SeverityRating[] {
-    const lists = this.#db
-      .prepare<[string], string>('SELECT severities FROM advisory WHERE vuln_id = ?')
-      .pluck()
-      .all(vulnId);
-    return lists
-      .flatMap((text) => parseList<SeverityRating>(text))
-      .sort(
-        (a, b) => cmp(a.source, b.source) || cmpNullable(a.type, b.type) || cmpNullable(a.vector, b.vector),
-      )
-      .map((r) => ({
-        source: r.source,
-        level: r.level,
-        ...(r.type === undefined ? {} : { type: r.type }),
-        ...(r.vector === undefined ? {} : { vector: r.vector }),
-        ...(r.score === undefined ? {} : { score: r.score }),
-      }));
+  /** Statements of the vulnerability reads, prepared on first use (a scan needs them, lookups do not). */
+  #vulnStatements(): VulnStatements {
+    return (this.#vulnSt ??= prepareVulnStatements(this.#db));
   }
 
   kev(cve: string): KevRecord | undefined {
-    const r = this.#db.prepare('SELECT * FROM kev WHERE cve = ?').get(cve) as
-      | {
-          cve: string;
-          vendor: string | null;
-          product: string | null;
-          name: string | null;
-          date_added: string;
-          due_date: string | null;
-          known_ransomware: number;
-          required_action: string | null;
-        }
-      | undefined;
-    if (r === undefined) return undefined;
-    return {
-      cve: r.cve,
-      vendor: opt(r.vendor),
-      product: opt(r.product),
-      name: opt(r.name),
-      dateAdded: r.date_added,
-      dueDate: opt(r.due_date),
-      knownRansomware: r.known_ransomware === 1,
-      requiredAction: opt(r.required_action),
-    };
+    const r = this.#vulnStatements().kev.get(cve);
+    return r === undefined ? undefined : toKev(r);
   }
 
   epss(cve: string): EpssRecord | undefined {
-    const r = this.#db.prepare('SELECT cve, score, percentile, date FROM epss WHERE cve = ?').get(cve) as
-      EpssRecord | undefined;
-    return r === undefined
-      ? undefined
-      : { cve: r.cve, score: r.score, percentile: r.percentile, date: r.date };
+    const r = this.#vulnStatements().epss.get(cve);
+    return r === undefined ? undefined : toEpss(r);
   }
 
   /** Every distinct (ecosystem, package, release) in the DB, sorted (delta checks, benchmarks). */
@@ -339,9 +306,195 @@ export class VulnStore {
     return readMetadata(this.#db);
   }
 
+  /**
+   * {@link metadata} without the table-wide counts (a scan report names the DB and its sources; the
+   * counts scan every index and cost more than matching a small image).
+   */
+  summary(): DbSummary {
+    return readSummary(this.#db);
+  }
+
   close(): void {
     this.#db.close();
   }
+}
+
+/** Ids per statement of {@link VulnStore.vulnerabilities} (bound as one JSON array, read by `json_each`). */
+const VULN_CHUNK = 500;
+
+/** An `advisory` row as the vulnerability reads select it. */
+interface AdvisoryRow {
+  pk: number;
+  vuln_id: string;
+  source: FeedSourceId;
+  id: string;
+  summary: string | null;
+  details: string | null;
+  published: string | null;
+  modified: string | null;
+  withdrawn: string | null;
+  refs: string;
+  cwes: string;
+  severities: string;
+}
+
+interface KevRow {
+  cve: string;
+  vendor: string | null;
+  product: string | null;
+  name: string | null;
+  date_added: string;
+  due_date: string | null;
+  known_ransomware: number;
+  required_action: string | null;
+}
+
+interface EpssRow {
+  cve: string;
+  score: number;
+  percentile: number;
+  date: string;
+}
+
+const ADVISORY_COLUMNS =
+  'pk, vuln_id, source, id, summary, details, published, modified, withdrawn, refs, cwes, severities';
+const KEV_COLUMNS = 'cve, vendor, product, name, date_added, due_date, known_ransomware, required_action';
+/** One JSON array parameter as a set: `x IN (SELECT value FROM json_each(?))` probes the index per value. */
+const IN_JSON = 'IN (SELECT value FROM json_each(?))';
+
+type VulnStatements = ReturnType<typeof prepareVulnStatements>;
+
+function prepareVulnStatements(db: Db) {
+  return {
+    advisories: db.prepare<[string], AdvisoryRow>(
+      `SELECT ${ADVISORY_COLUMNS} FROM advisory WHERE vuln_id = ?`,
+    ),
+    aliases: db.prepare<[string], string>('SELECT alias FROM alias WHERE vuln_id = ? ORDER BY alias').pluck(),
+    kev: db.prepare<[string], KevRow>(`SELECT ${KEV_COLUMNS} FROM kev WHERE cve = ?`),
+    epss: db.prepare<[string], EpssRow>('SELECT cve, score, percentile, date FROM epss WHERE cve = ?'),
+    resolveMany: db.prepare<[string], { alias: string; vuln_id: string }>(
+      `SELECT alias, vuln_id FROM alias WHERE alias ${IN_JSON}`,
+    ),
+    advisoriesMany: db.prepare<[string], AdvisoryRow>(
+      `SELECT ${ADVISORY_COLUMNS} FROM advisory WHERE vuln_id ${IN_JSON}`,
+    ),
+    aliasesMany: db.prepare<[string], { vuln_id: string; alias: string }>(
+      `SELECT vuln_id, alias FROM alias WHERE vuln_id ${IN_JSON} ORDER BY vuln_id, alias`,
+    ),
+    kevMany: db.prepare<[string], KevRow>(`SELECT ${KEV_COLUMNS} FROM kev WHERE cve ${IN_JSON}`),
+    epssMany: db.prepare<[string], EpssRow>(
+      `SELECT cve, score, percentile, date FROM epss WHERE cve ${IN_JSON}`,
+    ),
+  };
+}
+
+function toKev(r: KevRow): KevRecord {
+  return {
+    cve: r.cve,
+    vendor: opt(r.vendor),
+    product: opt(r.product),
+    name: opt(r.name),
+    dateAdded: r.date_added,
+    dueDate: opt(r.due_date),
+    knownRansomware: r.known_ransomware === 1,
+    requiredAction: opt(r.required_action),
+  };
+}
+
+function toEpss(r: EpssRow): EpssRecord {
+  return { cve: r.cve, score: r.score, percentile: r.percentile, date: r.date };
+}
+
+/** Rows keyed by their `vuln_id`, in the order they came. */
+function groupRows<R extends { vuln_id: string }>(rows: R[]): Map<string, R[]> {
+  const out = new Map<string, R[]>();
+  for (const r of rows) {
+    const list = out.get(r.vuln_id);
+    if (list === undefined) out.set(r.vuln_id, [r]);
+    else list.push(r);
+  }
+  return out;
+}
+
+/** The CVE of a group whose KEV/EPSS entries apply: the group id or the first CVE alias. */
+function cveOf(
+  vulnId: string,
+  aliases: readonly { alias: string }[] | readonly string[],
+): string | undefined {
+  if (vulnId.startsWith('CVE-')) return vulnId;
+  for (const a of aliases) {
+    const id = typeof a === 'string' ? a : a.alias;
+    if (id !== vulnId && id.startsWith('CVE-')) return id;
+  }
+  return undefined;
+}
+
+function rankSource(s: string): number {
+  const i = TEXT_PREFERENCE.indexOf(s);
+  return i < 0 ? TEXT_PREFERENCE.length : i;
+}
+
+/**
+ * A {@link StoredVulnerability} from a group's advisory rows (any order, at least one) and its alias
+ * rows (sorted by alias).
+ */
+function assembleVulnerability(
+  vulnId: string,
+  rows: readonly AdvisoryRow[],
+  aliasRows: readonly { alias: string }[] | readonly string[],
+  kev: (cve: string) => KevRecord | undefined,
+  epss: (cve: string) => EpssRecord | undefined,
+): StoredVulnerability {
+  const aliases: string[] = [];
+  for (const a of aliasRows) {
+    const id = typeof a === 'string' ? a : a.alias;
+    if (id !== vulnId) aliases.push(id);
+  }
+  const cve = cveOf(vulnId, aliases);
+  const sorted = [...rows].sort((a, b) => rankSource(a.source) - rankSource(b.source) || cmp(a.id, b.id));
+  const advisories = sorted.map((r): StoredAdvisory => ({
+    source: r.source,
+    id: r.id,
+    summary: opt(r.summary),
+    details: opt(r.details),
+    published: opt(r.published),
+    modified: opt(r.modified),
+    withdrawn: opt(r.withdrawn),
+    references: parseList<{ type?: string; url: string }>(r.refs),
+    cwes: parseList<string>(r.cwes),
+  }));
+  const primary = advisories[0]!;
+  return {
+    id: vulnId,
+    aliases,
+    summary: advisories.find((a) => a.summary !== undefined)?.summary,
+    published: advisories.find((a) => a.published !== undefined)?.published,
+    withdrawn: advisories.every((a) => a.withdrawn !== undefined) ? primary.withdrawn : undefined,
+    severities: severitiesOf(rows),
+    references: uniqueBy(
+      advisories.flatMap((a) => a.references),
+      (r) => r.url,
+    ),
+    cwes: [...new Set(advisories.flatMap((a) => a.cwes))].sort(),
+    kev: cve === undefined ? undefined : kev(cve),
+    epss: cve === undefined ? undefined : epss(cve),
+    advisories,
+  };
+}
+
+/** Record-level ratings of every advisory of the group (taken in row order), ordered by source, type, vector. */
+function severitiesOf(rows: readonly AdvisoryRow[]): SeverityRating[] {
+  return [...rows]
+    .sort((a, b) => a.pk - b.pk)
+    .flatMap((r) => parseList<SeverityRating>(r.severities))
+    .sort((a, b) => cmp(a.source, b.source) || cmpNullable(a.type, b.type) || cmpNullable(a.vector, b.vector))
+    .map((r) => ({
+      source: r.source,
+      level: r.level,
+      ...(r.type === undefined ? {} : { type: r.type }),
+      ...(r.vector === undefined ? {} : { vector: r.vector }),
+      ...(r.score === undefined ? {} : { score: r.score }),
+    }));
 }
 
 function uniqueBy<T>(items: T[], key: (t: T) => string): T[] {
@@ -353,8 +506,9 @@ function count(db: Db, sql: string): number {
   return (db.prepare(sql).get() as { n: number }).n;
 }
 
-/** Metadata of any open vulndb handle (reader or writer). */
-export function readMetadata(db: Db): DbMetadata {
+export type DbSummary = Omit<DbMetadata, 'counts'>;
+
+function readSummary(db: Db): DbSummary {
   const meta = new Map(
     (db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [
       r.key,
@@ -366,6 +520,15 @@ export function readMetadata(db: Db): DbMetadata {
     dbVersion: Number(meta.get('db_version') ?? '0'),
     lineage: meta.get('lineage') ?? '',
     builtAt: meta.get('built_at'),
+    sources: readSources(db),
+  };
+}
+
+/** Metadata of any open vulndb handle (reader or writer). */
+export function readMetadata(db: Db): DbMetadata {
+  const { sources, ...rest } = readSummary(db);
+  return {
+    ...rest,
     counts: {
       vulnerabilities: count(db, 'SELECT count(DISTINCT vuln_id) AS n FROM advisory'),
       advisories: count(db, 'SELECT count(*) AS n FROM advisory'),
@@ -374,7 +537,7 @@ export function readMetadata(db: Db): DbMetadata {
       kev: count(db, 'SELECT count(*) AS n FROM kev'),
       epss: count(db, 'SELECT count(*) AS n FROM epss'),
     },
-    sources: readSources(db),
+    sources,
   };
 }
 

@@ -9,7 +9,7 @@
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { constants, crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
+import { constants, crc32, createInflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { AppError } from '../../errors.js';
 
 const MiB = 1024 * 1024;
@@ -163,19 +163,95 @@ export interface ZipEntryData {
 function inflateChecked(path: string, m: ZipMember, data: Buffer): Buffer {
   let out: Buffer;
   try {
-    // An output chunk of exactly the declared size: the default 16 KiB chunk cost an allocation larger
-    // than a typical OSV record per member.
-    const size = Math.max(m.size, 1);
-    out =
-      m.method === METHOD_STORED
-        ? data
-        : inflateRawSync(data, { maxOutputLength: size, chunkSize: Math.max(size, constants.Z_MIN_CHUNK) });
+    if (m.method === METHOD_STORED) out = data;
+    else {
+      const reused = reusedInflate(data, m.size);
+      // An output chunk of exactly the declared size: the default 16 KiB chunk cost an allocation larger
+      // than a typical OSV record per member.
+      const size = Math.max(m.size, 1);
+      out =
+        reused ??
+        inflateRawSync(data, { maxOutputLength: size, chunkSize: Math.max(size, constants.Z_MIN_CHUNK) });
+    }
   } catch (err) {
     throw new AppError('FEED_FORMAT_INVALID', `${path}/${m.name}: corrupt deflate data`, { cause: err });
   }
   if (out.length !== m.size || crc32(out) !== m.crc32)
     throw invalid(`${path}/${m.name}`, 'size or CRC-32 mismatch');
   return out;
+}
+
+/** The native side of a zlib stream object, as Node 20–22 expose it (`_handle`, `_writeState`). */
+interface ZlibHandle {
+  reset(): void;
+  writeSync(
+    flush: number,
+    input: Buffer,
+    inOff: number,
+    inLen: number,
+    out: Buffer,
+    outOff: number,
+    outLen: number,
+  ): void;
+  onerror: (message: string, errno: number) => void;
+}
+
+type Inflater = (data: Buffer, size: number) => Buffer;
+
+let inflater: Inflater | null | undefined;
+
+/**
+ * Inflates a whole member with one zlib context kept for the thread and reset per member.
+ * `inflateRawSync` builds a stream object and a fresh zlib state (a 32 KiB window) for every call:
+ * measured 7–13 µs per OSV record against 3 µs for the reset-and-write here, on the parse worker,
+ * the busier thread of an import. Uses the stream's native handle, which Node does not document; when
+ * it is absent or behaves differently this returns undefined and the caller uses `inflateRawSync`.
+ * The output buffer holds the declared size plus one byte, so a member that inflates to more than it
+ * declares shows as a size mismatch instead of growing memory.
+ */
+function reusedInflate(data: Buffer, size: number): Buffer | undefined {
+  if (inflater === undefined) inflater = createInflater();
+  return inflater === null ? undefined : inflater(data, size);
+}
+
+function createInflater(): Inflater | null {
+  const engine = createInflateRaw() as unknown as {
+    _handle?: Partial<ZlibHandle>;
+    _writeState?: Uint32Array;
+  };
+  const handle = engine._handle;
+  const state = engine._writeState;
+  if (
+    typeof handle?.reset !== 'function' ||
+    typeof handle.writeSync !== 'function' ||
+    !(state instanceof Uint32Array) ||
+    state.length < 2
+  )
+    return null;
+  const h = handle as ZlibHandle;
+  let failure: string | undefined;
+  h.onerror = (message) => {
+    failure = message;
+  };
+  const inflate: Inflater = (data, size) => {
+    h.reset();
+    failure = undefined;
+    const out = Buffer.allocUnsafe(size + 1);
+    state[0] = out.length; // avail_out after the write; preset so a silent no-op reads as "nothing written"
+    h.writeSync(constants.Z_FINISH, data, 0, data.length, out, 0, out.length);
+    if (failure !== undefined) throw new Error(failure);
+    const written = out.length - state[0];
+    return out.subarray(0, written);
+  };
+  // self-check once: a round trip through this path must give the input back
+  try {
+    const probe = Buffer.from('corral zip inflate probe '.repeat(4));
+    const back = inflate(deflateRawSync(probe), probe.length);
+    return back.equals(probe) ? inflate : null;
+  } catch (err) {
+    void err; // any surprise from the internal handle: use the public API instead
+    return null;
+  }
 }
 
 /**
