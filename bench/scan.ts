@@ -86,7 +86,7 @@ function trackerFor(sources: ReadonlyMap<string, string>): Record<string, unknow
 }
 
 /** The DB: generated OSV corpus + tracker rows for the image's source packages; cached. */
-async function prepareDb(sbom: Sbom): Promise<{ db: string; records: number }> {
+export async function prepareDb(sbom: Sbom): Promise<{ db: string; records: number }> {
   const sources = new Map<string, string>();
   for (const p of sbom.packages)
     if (p.type === 'deb') sources.set(p.source?.name ?? p.name, p.source?.version ?? p.version);
@@ -112,7 +112,7 @@ async function prepareDb(sbom: Sbom): Promise<{ db: string; records: number }> {
 }
 
 /** The image's packages plus generated npm/PyPI packages named like the corpus's, up to `count`. */
-function syntheticSbom(sbom: Sbom, count: number): Sbom {
+export function syntheticSbom(sbom: Sbom, count: number): Sbom {
   const packages: Package[] = [...sbom.packages];
   for (let i = 0; packages.length < count; i++) {
     const npm = i % 2 === 0;

@@ -60,22 +60,43 @@ function osvName(pkg: Package, spec: EcosystemSpec): string {
   return ns === '' ? purl.name : spec.join(ns, purl.name);
 }
 
+/** Names to look up for a package (purl spelling first, then variants); memoised per package object. */
+const lookupCache = new WeakMap<Package, string[]>();
+function lookupNamesOf(pkg: Package, spec: EcosystemSpec): string[] {
+  let names = lookupCache.get(pkg);
+  if (names === undefined) {
+    const name = osvName(pkg, spec);
+    names = [...new Set([name, ...(spec.variants?.(name) ?? [])])];
+    lookupCache.set(pkg, names);
+  }
+  return names;
+}
+
+function applicable(pkg: Package): EcosystemSpec | undefined {
+  const spec = ECOSYSTEMS[pkg.type];
+  if (spec === undefined || pkg.properties?.[UPSTREAM_PURL_PROPERTY] !== undefined) return undefined;
+  return spec;
+}
+
 export const osvEcosystem = {
   id: 'osv-ecosystem',
   packageTypes: ['npm', 'pypi', 'golang', 'maven', 'cargo', 'gem', 'nuget', 'composer'],
-  match(pkg, store) {
-    const spec = ECOSYSTEMS[pkg.type];
-    const scheme = spec === undefined ? undefined : schemeFor(spec.osv);
-    if (
-      spec === undefined ||
-      scheme === undefined ||
-      pkg.properties?.[UPSTREAM_PURL_PROPERTY] !== undefined
-    ) {
-      return Promise.resolve(emptyMatchResult());
+  prefetch(pkgs, store) {
+    const byEcosystem = new Map<string, string[]>();
+    for (const pkg of pkgs) {
+      const spec = applicable(pkg);
+      if (spec === undefined) continue;
+      const list = byEcosystem.get(spec.osv) ?? [];
+      list.push(...lookupNamesOf(pkg, spec));
+      byEcosystem.set(spec.osv, list);
     }
-    const name = osvName(pkg, spec);
-    const names = [...new Set([name, ...(spec.variants?.(name) ?? [])])];
-    const rows = names.flatMap((n) => store.affected(spec.osv, n));
+    for (const [ecosystem, names] of byEcosystem) store.prefetchAffected(ecosystem, names);
+  },
+  match(pkg, store) {
+    const spec = applicable(pkg);
+    const scheme = spec === undefined ? undefined : schemeFor(spec.osv);
+    if (spec === undefined || scheme === undefined) return Promise.resolve(emptyMatchResult());
+    const rows = lookupNamesOf(pkg, spec).flatMap((n) => store.affected(spec.osv, n));
     return Promise.resolve(evaluateRows(pkg, scheme, rows, { distro: false, ecosystem: () => spec.osv }));
   },
 } satisfies Matcher;

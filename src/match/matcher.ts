@@ -50,6 +50,11 @@ export interface Matcher {
    * unparseable installed version becomes a `notComparable` entry, an unparseable row an `Ignore`.
    */
   match(pkg: Package, store: VulnStore, ctx: MatchContext): Promise<MatchResult>;
+  /**
+   * Optional: called once per scan with every package this matcher will be asked about, before any
+   * `match`, to read their rows in batches (`store.prefetchAffected`). Results must not change.
+   */
+  prefetch?(pkgs: readonly Package[], store: VulnStore, ctx: MatchContext): void;
 }
 
 export function emptyMatchResult(): MatchResult {

@@ -220,9 +220,42 @@ describe('vulndb writer + store', () => {
         ['osv:GHSA-q2q7-5pp4-w6pg', 'osv:PYSEC-2021-108', 'nvd:GHSA-bbbb'],
       );
       assert.equal(store.vulnerabilities([]).size, 0);
+      // group ids (what matching passes) skip the alias resolution and give the same objects
+      const groupIds = [...new Set([...store.vulnerabilities(ids).values()].map((v) => v.id))];
+      const byGroup = store.vulnerabilities(groupIds, 2, { groupIds: true });
+      for (const g of groupIds) assert.deepEqual(byGroup.get(g), store.vulnerability(g), g);
       const { counts, ...rest } = store.metadata();
       assert.ok(counts.advisories > 10);
       assert.deepEqual(store.summary(), rest);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('prefetchAffected() answers affected() from memory with the same rows, until clearPrefetched()', async () => {
+    const path = join(tmp, 'prefetch.db');
+    await importPath(path, RECORDS, { source: 'osv' });
+    const raw = new Database(path, { readonly: true });
+    const keys = raw
+      .prepare('SELECT DISTINCT ecosystem, package FROM affected ORDER BY ecosystem, package')
+      .all() as { ecosystem: string; package: string }[];
+    raw.close();
+    assert.ok(keys.length > 3, `fixture has ${keys.length} packages`);
+    const store = openVulnStore(path);
+    try {
+      const expected = keys.map((k) => store.affected(k.ecosystem, k.package));
+      for (const eco of new Set(keys.map((k) => k.ecosystem))) {
+        const names = keys.filter((k) => k.ecosystem === eco).map((k) => k.package);
+        store.prefetchAffected(eco, [...names, 'no-such-package', names[0]!]);
+      }
+      keys.forEach((k, i) =>
+        assert.deepEqual(store.affected(k.ecosystem, k.package), expected[i], k.package),
+      );
+      assert.deepEqual(store.affected(keys[0]!.ecosystem, 'no-such-package'), []);
+      store.clearPrefetched();
+      keys.forEach((k, i) =>
+        assert.deepEqual(store.affected(k.ecosystem, k.package), expected[i], k.package),
+      );
     } finally {
       store.close();
     }

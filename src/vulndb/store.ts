@@ -3,6 +3,7 @@
  * Lookups go through the `affected_lookup` index (ecosystem, package, distro_release); vulnerability
  * details are assembled from every advisory of an alias group and enriched with KEV and EPSS.
  */
+import type { Statement } from 'better-sqlite3';
 import { decodeEntry } from './affected-entry.js';
 import { openForRead, type Db } from './db.js';
 import type {
@@ -164,6 +165,9 @@ export class VulnStore {
   readonly #byPackageRelease;
   readonly #alias;
   #vulnSt: VulnStatements | undefined;
+  #byPackages: Statement<[string, string], [pkg: string, entry: string]> | undefined;
+  /** `ecosystem NUL package` → entry column values, in `#byPackage` order (see prefetchAffected). */
+  #prefetched: Map<string, string[]> | undefined;
 
   /** Wraps an open DB handle (tests, the writer's own DB); see {@link openVulnStore}. */
   constructor(db: Db) {
@@ -190,13 +194,41 @@ export class VulnStore {
   affected(ecosystem: string, pkg: string, distroRelease?: string): AffectedRow[] {
     const rows =
       distroRelease === undefined
-        ? this.#byPackage.all(ecosystem, pkg)
+        ? (this.#prefetched?.get(`${ecosystem}\u0000${pkg}`) ?? this.#byPackage.all(ecosystem, pkg))
         : this.#byPackageRelease.all(ecosystem, pkg, distroRelease.toLowerCase());
     const out = rows.map((entry) => toAffected(ecosystem, pkg, entry));
     // Sorted here rather than in SQL (no temp B-tree per lookup). The order depends on content only, and
     // on the entry's position within its advisory (`seq`), so a DB patched by a delta sorts like the
     // original.
     return out.length > 1 ? out.sort(compareRows) : out;
+  }
+
+  /**
+   * Reads the entries of many packages of one ecosystem in a few statements (chunks of
+   * {@link VULN_CHUNK} names) and keeps them until {@link clearPrefetched}: `affected(ecosystem, name)`
+   * (without release) then answers from memory. One statement per name costs ≈ 3 µs of call overhead, as
+   * much as the lookup itself; a scan of thousands of language packages prefetches per ecosystem.
+   */
+  prefetchAffected(ecosystem: string, names: Iterable<string>): void {
+    const cache = (this.#prefetched ??= new Map<string, string[]>());
+    const wanted = [...new Set(names)].filter((n) => !cache.has(`${ecosystem}\u0000${n}`)).sort();
+    const st = (this.#byPackages ??= this.#db
+      .prepare<[string, string], [pkg: string, entry: string]>(
+        `SELECT package, entry FROM affected WHERE ecosystem = ? AND package ${IN_JSON} ORDER BY package, distro_release, advisory, seq`,
+      )
+      .raw(true));
+    for (let i = 0; i < wanted.length; i += VULN_CHUNK) {
+      const part = wanted.slice(i, i + VULN_CHUNK);
+      for (const n of part) cache.set(`${ecosystem}\u0000${n}`, []);
+      for (const [name, entry] of st.all(ecosystem, JSON.stringify(part))) {
+        cache.get(`${ecosystem}\u0000${name}`)?.push(entry);
+      }
+    }
+  }
+
+  /** Drops what {@link prefetchAffected} kept (the runner calls it when a scan is done). */
+  clearPrefetched(): void {
+    this.#prefetched = undefined;
   }
 
   /** The group id for any id or alias (`GHSA-…` → `CVE-…`), or undefined. */
@@ -230,19 +262,31 @@ export class VulnStore {
    * @example
    * const vulns = store.vulnerabilities(['CVE-2024-1', 'GHSA-xxxx-yyyy-zzzz']);
    */
-  vulnerabilities(idsOrAliases: Iterable<string>, chunk = VULN_CHUNK): Map<string, StoredVulnerability> {
+  vulnerabilities(
+    idsOrAliases: Iterable<string>,
+    chunk = VULN_CHUNK,
+    opts: { groupIds?: boolean } = {},
+  ): Map<string, StoredVulnerability> {
     const st = this.#vulnStatements();
     const out = new Map<string, StoredVulnerability>();
     const ids = [...new Set(idsOrAliases)];
     for (let i = 0; i < ids.length; i += chunk) {
       const part = ids.slice(i, i + chunk);
       const groupOf = new Map<string, string>();
-      for (const r of st.resolveMany.all(JSON.stringify(part))) groupOf.set(r.alias, r.vuln_id);
-      const groups = [...new Set(groupOf.values())];
+      // `groupIds`: the caller passes `AffectedRow.vulnId`s, which are group ids already
+      if (opts.groupIds === true) for (const id of part) groupOf.set(id, id);
+      else for (const [alias, vulnId] of st.resolveMany.all(JSON.stringify(part))) groupOf.set(alias, vulnId);
+      // sorted ids probe the index in order (fewer page switches)
+      const groups = [...new Set(groupOf.values())].sort();
       if (groups.length === 0) continue;
       const groupsJson = JSON.stringify(groups);
-      const advisories = groupRows(st.advisoriesMany.all(groupsJson));
-      const aliases = groupRows(st.aliasesMany.all(groupsJson));
+      const advisories = groupRows(st.advisoriesMany.all(groupsJson).map(advisoryRow));
+      const aliases = new Map<string, string[]>();
+      for (const [vulnId, alias] of st.aliasesMany.all(groupsJson)) {
+        const list = aliases.get(vulnId);
+        if (list === undefined) aliases.set(vulnId, [alias]);
+        else list.push(alias);
+      }
       const cves: string[] = [];
       for (const g of groups) {
         const cve = cveOf(g, aliases.get(g) ?? []);
@@ -338,6 +382,39 @@ interface AdvisoryRow {
   severities: string;
 }
 
+/** {@link AdvisoryRow} as a raw row, columns in {@link ADVISORY_COLUMNS} order. */
+type AdvisoryTuple = [
+  pk: number,
+  vuln_id: string,
+  source: FeedSourceId,
+  id: string,
+  summary: string | null,
+  details: string | null,
+  published: string | null,
+  modified: string | null,
+  withdrawn: string | null,
+  refs: string,
+  cwes: string,
+  severities: string,
+];
+
+function advisoryRow(t: AdvisoryTuple): AdvisoryRow {
+  return {
+    pk: t[0],
+    vuln_id: t[1],
+    source: t[2],
+    id: t[3],
+    summary: t[4],
+    details: t[5],
+    published: t[6],
+    modified: t[7],
+    withdrawn: t[8],
+    refs: t[9],
+    cwes: t[10],
+    severities: t[11],
+  };
+}
+
 interface KevRow {
   cve: string;
   vendor: string | null;
@@ -372,15 +449,21 @@ function prepareVulnStatements(db: Db) {
     aliases: db.prepare<[string], string>('SELECT alias FROM alias WHERE vuln_id = ? ORDER BY alias').pluck(),
     kev: db.prepare<[string], KevRow>(`SELECT ${KEV_COLUMNS} FROM kev WHERE cve = ?`),
     epss: db.prepare<[string], EpssRow>('SELECT cve, score, percentile, date FROM epss WHERE cve = ?'),
-    resolveMany: db.prepare<[string], { alias: string; vuln_id: string }>(
-      `SELECT alias, vuln_id FROM alias WHERE alias ${IN_JSON}`,
-    ),
-    advisoriesMany: db.prepare<[string], AdvisoryRow>(
-      `SELECT ${ADVISORY_COLUMNS} FROM advisory WHERE vuln_id ${IN_JSON}`,
-    ),
-    aliasesMany: db.prepare<[string], { vuln_id: string; alias: string }>(
-      `SELECT vuln_id, alias FROM alias WHERE vuln_id ${IN_JSON} ORDER BY vuln_id, alias`,
-    ),
+    resolveMany: db
+      .prepare<[string], [alias: string, vuln_id: string]>(
+        `SELECT alias, vuln_id FROM alias WHERE alias ${IN_JSON}`,
+      )
+      .raw(true),
+    // Raw (array) rows: better-sqlite3 builds row objects property by property, which costs about as
+    // much as the query itself on a scan's few thousand advisories; arrays are converted in JS instead.
+    advisoriesMany: db
+      .prepare<[string], AdvisoryTuple>(`SELECT ${ADVISORY_COLUMNS} FROM advisory WHERE vuln_id ${IN_JSON}`)
+      .raw(true),
+    aliasesMany: db
+      .prepare<[string], [vuln_id: string, alias: string]>(
+        `SELECT vuln_id, alias FROM alias WHERE vuln_id ${IN_JSON} ORDER BY vuln_id, alias`,
+      )
+      .raw(true),
     kevMany: db.prepare<[string], KevRow>(`SELECT ${KEV_COLUMNS} FROM kev WHERE cve ${IN_JSON}`),
     epssMany: db.prepare<[string], EpssRow>(
       `SELECT cve, score, percentile, date FROM epss WHERE cve ${IN_JSON}`,
