@@ -246,7 +246,13 @@ export function clientFromEnv(
 
 /** The push body for an SBOM (+ scan findings), with CI provenance and extra tags. */
 export function buildPushInput(
-  parts: { sbom: Sbom; findings?: PushInput['findings']; db?: PushInput['db']; repoTags?: string[] },
+  parts: {
+    sbom: Sbom;
+    findings?: PushInput['findings'];
+    db?: PushInput['db'];
+    policy?: PushInput['policy'];
+    repoTags?: string[];
+  },
   env: NodeJS.ProcessEnv = process.env,
 ): PushInput {
   if (parts.sbom.image.digest === undefined)
@@ -262,6 +268,7 @@ export function buildPushInput(
     sbom: parts.sbom,
     ...(parts.findings !== undefined && { findings: parts.findings }),
     ...(parts.db !== undefined && { db: parts.db }),
+    ...(parts.policy !== undefined && { policy: parts.policy }),
     ...(provenance !== undefined && { provenance }),
     ...(parts.repoTags !== undefined && parts.repoTags.length > 0 && { repoTags: parts.repoTags }),
   };

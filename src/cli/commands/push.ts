@@ -93,11 +93,13 @@ export async function pushScanResult(
   result: { sbom: Sbom; findings: PushInput['findings']; db?: PushInput['db'] },
   server: string,
   token: string | undefined,
+  policy?: PushInput['policy'],
 ): Promise<void> {
   const input = buildPushInput({
     sbom: result.sbom,
     findings: result.findings,
     ...(result.db !== undefined && { db: result.db }),
+    ...(policy !== undefined && { policy }),
   });
   const client = serverClient({ server, ...(token !== undefined && { token }) });
   try {

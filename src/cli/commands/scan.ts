@@ -161,17 +161,33 @@ async function runScan(ref: string, flags: ScanFlags): Promise<void> {
       onFileWritten: (s) => out.info(`wrote ${s.writer.id} to ${s.file}`),
     });
     warnNotComparable(result);
-    if (flags.push !== undefined) await pushScanResult(result, flags.push, flags.pushToken);
+    // the same evaluation as "corral policy check", on the (suppressed) findings of this scan
+    const verdict = gate === undefined ? undefined : await gate.evaluate({ scan: result });
+    if (verdict !== undefined) process.stderr.write(formatPolicyResult(verdict, 'table'));
+    // pushed before the gates decide, so failing images are in the inventory too (with their verdict)
+    if (flags.push !== undefined)
+      await pushScanResult(
+        result,
+        flags.push,
+        flags.pushToken,
+        verdict === undefined
+          ? undefined
+          : {
+              env: verdict.env,
+              pass: verdict.pass,
+              rules: verdict.rules.map((r) => ({
+                id: r.id,
+                pass: r.pass,
+                action: r.action,
+                message: r.message,
+              })),
+            },
+      );
     if (gateFails(result, failOn)) {
       out.error(`failed: findings at or above ${failOn ?? ''} (--fail-on)`);
       process.exitCode = EXIT_GATE_FAILED;
     }
-    if (gate !== undefined) {
-      // the same evaluation as "corral policy check", on the (suppressed) findings of this scan
-      const verdict = await gate.evaluate({ scan: result });
-      process.stderr.write(formatPolicyResult(verdict, 'table'));
-      if (!verdict.pass) process.exitCode = EXIT_GATE_FAILED;
-    }
+    if (verdict !== undefined && !verdict.pass) process.exitCode = EXIT_GATE_FAILED;
   } finally {
     store.close();
   }
