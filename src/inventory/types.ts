@@ -288,6 +288,8 @@ export interface InventoryStore {
 
   /** Re-matches every stored SBOM against `vulndb`; records deltas; creates alerts. */
   rematch(vulndb: VulnStore): Promise<RematchOutcome>;
+  /** The delta a re-match run recorded (added first, then removed; by image, vulnerability, package). */
+  rematchDeltas(runId: string): Promise<MatchDelta[]>;
   listAlerts(page?: PageRequest): Promise<Page<Alert>>;
 
   addWebhook(input: {
