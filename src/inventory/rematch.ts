@@ -33,7 +33,7 @@ type FindingRow = InventoryDatabase['findings'];
 export function memoizedVulnStore(store: VulnStore): VulnStore {
   const affected = new Map<string, AffectedRow[]>();
   const vulns = new Map<string, StoredVulnerability | undefined>();
-  let meta: ReturnType<VulnStore['metadata']> | undefined;
+  let meta: ReturnType<VulnStore['summary']> | undefined;
   const overrides: Record<string, unknown> = {
     affected: (ecosystem: string, pkg: string, release?: string): AffectedRow[] => {
       const key = `${ecosystem}\u0000${pkg}\u0000${release ?? '\u0001'}`;
@@ -62,7 +62,8 @@ export function memoizedVulnStore(store: VulnStore): VulnStore {
       }
       return out;
     },
-    metadata: () => (meta ??= store.metadata()),
+    // read once per run (matchSbom names the DB in every result)
+    summary: () => (meta ??= store.summary()),
   };
   return new Proxy(store, {
     get(target, prop, _receiver) {
@@ -300,7 +301,7 @@ export async function rematchAll(db: Db, vulndb: VulnStore, at: string): Promise
   const started = performance.now();
   const runId = newId();
   const matcher = new PackageMatchCache(vulndb, new Date(at));
-  const builtAt = vulndb.metadata().builtAt ?? null;
+  const builtAt = vulndb.summary().builtAt ?? null;
   await db
     .insertInto('rematch_runs')
     .values({ id: runId, started_at: at, images: 0, added: 0, removed: 0, db_built_at: builtAt })

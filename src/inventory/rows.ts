@@ -8,7 +8,14 @@ import type { Package } from '../catalog/model.js';
 import { AppError } from '../errors.js';
 import { parsePurl } from '../sbom/purl-identity.js';
 import type { InventoryDatabase, DeploymentsTable } from './schema.js';
-import type { BuildProvenance, Deployment, DeploymentState, PageRequest, Platform } from './types.js';
+import type {
+  BuildProvenance,
+  Deployment,
+  DeploymentState,
+  PageRequest,
+  Platform,
+  WhereDeployment,
+} from './types.js';
 
 export type Db = Kysely<InventoryDatabase> | Transaction<InventoryDatabase>;
 
@@ -139,6 +146,49 @@ export function mergeProvenance(
 }
 
 /** Row → Deployment; plain assignments (no spreads): `where` converts thousands of rows per answer. */
+/** The columns of {@link WhereDeployment} (a `where` answer may list tens of thousands). */
+export const WHERE_DEPLOYMENT_COLUMNS = [
+  'id',
+  'agent_id',
+  'platform',
+  'host',
+  'cluster',
+  'namespace',
+  'container_id',
+  'name',
+  'image_digest',
+  'reported_digest',
+  'image_ref',
+  'state',
+  'started_at',
+  'first_seen',
+  'last_seen',
+  'stopped_at',
+] as const;
+
+export function toWhereDeployment(
+  r: Pick<DeploymentsTable, (typeof WHERE_DEPLOYMENT_COLUMNS)[number]>,
+): WhereDeployment {
+  const d: WhereDeployment = {
+    id: r.id,
+    agentId: r.agent_id,
+    platform: r.platform as Platform,
+    host: r.host,
+    containerId: r.container_id,
+    name: r.name,
+    imageDigest: r.image_digest ?? r.reported_digest,
+    state: r.state as DeploymentState,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+  };
+  if (r.cluster !== null) d.cluster = r.cluster;
+  if (r.namespace !== null) d.namespace = r.namespace;
+  if (r.image_ref !== null) d.imageRef = r.image_ref;
+  if (r.started_at !== null) d.startedAt = r.started_at;
+  if (r.stopped_at !== null) d.stoppedAt = r.stopped_at;
+  return d;
+}
+
 export function toDeployment(r: DeploymentsTable): Deployment {
   const d: Deployment = {
     id: r.id,

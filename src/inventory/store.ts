@@ -621,6 +621,26 @@ class KyselyInventory implements InventoryStore {
     return rematchAll(this.#db, vulndb, this.#now());
   }
 
+  async lastRematch(): Promise<
+    { runId: string; startedAt: string; finishedAt: string; dbBuiltAt?: string } | undefined
+  > {
+    const r = await this.#db
+      .selectFrom('rematch_runs')
+      .select(['id', 'started_at', 'finished_at', 'db_built_at'])
+      .where('finished_at', 'is not', null)
+      .orderBy('finished_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (r === undefined || r.finished_at === null) return undefined;
+    return {
+      runId: r.id,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      ...(r.db_built_at !== null && { dbBuiltAt: r.db_built_at }),
+    };
+  }
+
   async rematchDeltas(runId: string): Promise<MatchDelta[]> {
     const rows = await this.#db
       .selectFrom('rematch_deltas')

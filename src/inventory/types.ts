@@ -155,12 +155,32 @@ export interface WhereMatch {
   fixedIn?: string;
 }
 
+export type WhereDeployment = Pick<
+  Deployment,
+  | 'id'
+  | 'agentId'
+  | 'platform'
+  | 'host'
+  | 'cluster'
+  | 'namespace'
+  | 'containerId'
+  | 'name'
+  | 'imageDigest'
+  | 'imageRef'
+  | 'state'
+  | 'startedAt'
+  | 'firstSeen'
+  | 'lastSeen'
+  | 'stoppedAt'
+>;
+
 export interface WhereImage {
   digest: string;
   repoTags: string[];
   provenance?: BuildProvenance;
   matches: WhereMatch[];
-  deployments: Deployment[];
+  /** Where it runs: the deployment without labels/compose details (answers may list 10,000s). */
+  deployments: WhereDeployment[];
 }
 
 export interface Page<T> {
@@ -290,6 +310,10 @@ export interface InventoryStore {
   rematch(vulndb: VulnStore): Promise<RematchOutcome>;
   /** The delta a re-match run recorded (added first, then removed; by image, vulnerability, package). */
   rematchDeltas(runId: string): Promise<MatchDelta[]>;
+  /** The newest finished re-match run, with the `builtAt` of the vulndb it used. */
+  lastRematch(): Promise<
+    { runId: string; startedAt: string; finishedAt: string; dbBuiltAt?: string } | undefined
+  >;
   listAlerts(page?: PageRequest): Promise<Page<Alert>>;
 
   addWebhook(input: {

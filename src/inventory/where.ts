@@ -9,7 +9,15 @@ import { schemeFor } from '../versioning/registry.js';
 import { parsePurl } from '../sbom/purl-identity.js';
 import type { SeverityLevel, FixState } from '../vulndb/model.js';
 import type { Package } from '../catalog/model.js';
-import { idChunks, num, parseJson, purlBase, toDeployment, type Db } from './rows.js';
+import {
+  idChunks,
+  num,
+  parseJson,
+  purlBase,
+  toWhereDeployment,
+  WHERE_DEPLOYMENT_COLUMNS,
+  type Db,
+} from './rows.js';
 import type { BuildProvenance, FleetSummary, WhereImage, WhereMatch, WhereQuery } from './types.js';
 
 interface Hit {
@@ -147,7 +155,7 @@ export async function whereQuery(db: Db, query: WhereQuery): Promise<WhereImage[
       .select(['digest', 'repo_tags', 'provenance'])
       .where('digest', 'in', part)
       .execute();
-    let dq = db.selectFrom('deployments').selectAll().where('image_digest', 'in', part);
+    let dq = db.selectFrom('deployments').select(WHERE_DEPLOYMENT_COLUMNS).where('image_digest', 'in', part);
     if (query.running === true) dq = dq.where('state', '=', 'running');
     // sorted here: an ORDER BY id would lead SQLite to walk the (state, id) index over every deployment
     const deps = (await dq.execute()).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -158,7 +166,7 @@ export async function whereQuery(db: Db, query: WhereQuery): Promise<WhereImage[
       else list.push(d);
     }
     for (const img of images.sort((a, b) => (a.digest < b.digest ? -1 : 1))) {
-      const deployments = (depsOf.get(img.digest) ?? []).map(toDeployment);
+      const deployments = (depsOf.get(img.digest) ?? []).map(toWhereDeployment);
       if (query.running === true && deployments.length === 0) continue;
       const provenance = parseJson<BuildProvenance>(img.provenance);
       out.push({

@@ -131,7 +131,7 @@ export class ServerJobs {
     if (this.#seen?.file === file) return this.#seen;
     try {
       const vs = openVulnStore(path);
-      const m = vs.metadata();
+      const m = vs.summary();
       const { error: _e, ...rest } = this.#status;
       this.#status = {
         ...rest,
@@ -167,7 +167,7 @@ export class ServerJobs {
       { build: now.build, previous: before?.build },
       'vulnerability DB changed; re-matching',
     );
-    await this.rematch();
+    await this.rematch({ onlyNewBuild: true });
     return true;
   }
 
@@ -179,7 +179,12 @@ export class ServerJobs {
   }
 
   /** Re-matches every stored SBOM (once across replicas) and delivers the new alerts. */
-  async rematch(): Promise<RematchResult> {
+  /**
+   * `onlyNewBuild` (the watcher): skip when the newest finished run, by any replica, already used this
+   * vulndb build — replicas notice a new build at different times, and the lock alone only keeps their
+   * runs from overlapping. `POST /rematch` always runs.
+   */
+  async rematch(opts: { onlyNewBuild?: boolean } = {}): Promise<RematchResult> {
     const path = this.#o.vulndbPath;
     if (path === undefined) return { skipped: true };
     // one at a time in this process (POST /rematch and the watcher may ask together)
@@ -193,10 +198,19 @@ export class ServerJobs {
       try {
         const ran = await this.#o.store.runExclusive('rematch', async () => {
           if (this.#vs === undefined) this.#swap(openVulnStore(path));
-          outcome = await this.#o.store.rematch(this.#vs ?? openVulnStore(path));
+          const vs = this.#vs ?? openVulnStore(path);
+          if (opts.onlyNewBuild === true) {
+            const last = await this.#o.store.lastRematch();
+            const builtAt = vs.summary().builtAt;
+            if (builtAt !== undefined && last?.dbBuiltAt === builtAt) {
+              this.#o.logger?.info({ builtAt }, 're-match skipped: this vulndb build was already re-matched');
+              return;
+            }
+          }
+          outcome = await this.#o.store.rematch(vs);
         });
         if (!ran || outcome === undefined) {
-          this.#o.logger?.info('re-match skipped: another replica is running it');
+          this.#o.logger?.info('re-match skipped: another replica ran it or is running it');
           return { skipped: true };
         }
         end();
