@@ -22,6 +22,7 @@ import {
   docker,
   dockerCleanup,
   loadTestImage,
+  E2E_SCOPE_LABEL,
   runContainer,
   waitFor,
   type TestImage,
@@ -64,6 +65,7 @@ describe('corral agent docker (in-process server, SQLite)', { skip, timeout: 300
       dockerHost: h,
       host: `host-${suffix}`,
       cluster: 'e2e',
+      labels: [`${E2E_SCOPE_LABEL}=${suffix}`],
       resyncIntervalMs: 60_000,
       heartbeatIntervalMs: 1_000,
       batchDelayMs: 50,
@@ -92,8 +94,9 @@ describe('corral agent docker (in-process server, SQLite)', { skip, timeout: 300
       await runContainer(h, web.ref, `e2e-web-${suffix}`, {
         'com.docker.compose.project': `shop-${suffix}`,
         'com.docker.compose.service': 'web',
+        [E2E_SCOPE_LABEL]: suffix,
       }),
-      await runContainer(h, worker.ref, `e2e-worker-${suffix}`),
+      await runContainer(h, worker.ref, `e2e-worker-${suffix}`, { [E2E_SCOPE_LABEL]: suffix }),
     );
     await startServer();
   });
@@ -297,7 +300,7 @@ describe('corral agent docker (in-process server, SQLite)', { skip, timeout: 300
       await waitFor('the events stream reopened', async () => agent.stats.dockerReconnects > 0);
       await waitFor('a resync after the reconnect', async () => agent.stats.syncs > syncs);
       // events flow again through the new stream
-      extra = await runContainer(h, web.ref, `e2e-extra-${suffix}`);
+      extra = await runContainer(h, web.ref, `e2e-extra-${suffix}`, { [E2E_SCOPE_LABEL]: suffix });
       await waitFor('the new container reported', async () =>
         (await deployments('running')).some(
           (d) => d.agentId === `proxy-${suffix}` && d.containerId === extra,

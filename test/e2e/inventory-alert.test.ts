@@ -24,6 +24,7 @@ import {
   docker,
   dockerCleanup,
   loadTestImage,
+  E2E_SCOPE_LABEL,
   runContainer,
   startAgentProcess,
   startServerProcess,
@@ -79,8 +80,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       web = await loadTestImage(work, h, `alert-web-${dialect}`, '1.0.0');
       worker = await loadTestImage(work, h, `alert-worker-${dialect}`, '2.0.0');
       containers.push(
-        await runContainer(h, web.ref, `alert-web-${suffix}`),
-        await runContainer(h, worker.ref, `alert-worker-${suffix}`),
+        await runContainer(h, web.ref, `alert-web-${suffix}`, { [E2E_SCOPE_LABEL]: suffix }),
+        await runContainer(h, worker.ref, `alert-worker-${suffix}`, { [E2E_SCOPE_LABEL]: suffix }),
       );
       receiver = await startWebhookReceiver();
       server = await startServerProcess({ database, vulndb, webhook: { url: receiver.url, secret } });
@@ -90,7 +91,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         token: agentToken,
         dockerHost: h,
         hostName: `alert-host-${suffix}`,
-        extra: ['--heartbeat-interval', '1'],
+        extra: ['--heartbeat-interval', '1', '--label', `${E2E_SCOPE_LABEL}=${suffix}`],
       });
     });
 

@@ -73,6 +73,12 @@ export async function docker(host: string, ...args: string[]): Promise<string> {
   return (await runTool('docker', ['-H', host, ...args])).stdout.trim();
 }
 
+/**
+ * The label that scopes a test's containers: test files run in parallel on one daemon, so each test's
+ * agent reports only its own containers (`--label corral.e2e.scope=<suffix>`).
+ */
+export const E2E_SCOPE_LABEL = 'corral.e2e.scope';
+
 /** `docker run -d --network none`; returns the full container ID. */
 export async function runContainer(
   host: string,

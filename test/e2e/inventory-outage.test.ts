@@ -22,6 +22,7 @@ import {
   docker,
   dockerCleanup,
   loadTestImage,
+  E2E_SCOPE_LABEL,
   runContainer,
   startAgentProcess,
   startServerProcess,
@@ -65,7 +66,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         dockerHost: h,
         hostName,
         agentId: `outage-${suffix}`,
-        extra: ['--heartbeat-interval', '0.5', '--resync-interval', '120'],
+        extra: [
+          '--heartbeat-interval',
+          '0.5',
+          '--resync-interval',
+          '120',
+          '--label',
+          `${E2E_SCOPE_LABEL}=${suffix}`,
+        ],
       });
       return agent;
     };
@@ -91,8 +99,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await store.close();
       image = await loadTestImage(work, h, `outage-${dialect}`, '1.0.0');
       containers.push(
-        await runContainer(h, image.ref, `outage-a-${suffix}`),
-        await runContainer(h, image.ref, `outage-b-${suffix}`),
+        await runContainer(h, image.ref, `outage-a-${suffix}`, { [E2E_SCOPE_LABEL]: suffix }),
+        await runContainer(h, image.ref, `outage-b-${suffix}`, { [E2E_SCOPE_LABEL]: suffix }),
       );
       await startServer();
       client = new CorralClient({ url: server!.url, token: viewer });

@@ -22,6 +22,7 @@ interface AgentDockerFlags extends Pick<
   dockerHost?: string;
   hostName?: string;
   cluster?: string;
+  label?: string[];
   agentId?: string;
   once?: boolean;
   resyncInterval?: string;
@@ -80,6 +81,7 @@ async function runDockerAgent(flags: AgentDockerFlags): Promise<void> {
     host,
     ...(flags.dockerHost !== undefined && { dockerHost: flags.dockerHost }),
     ...(flags.cluster !== undefined && { cluster: flags.cluster }),
+    ...(flags.label !== undefined && { labels: flags.label }),
     resyncIntervalMs,
     heartbeatIntervalMs,
     ...(bufferCapacity !== undefined && { bufferCapacity }),
@@ -134,6 +136,11 @@ export function registerAgentCommand(program: Command): void {
     )
     .option('--host-name <name>', "host name to report (default: this machine's host name)")
     .option('--cluster <name>', 'cluster or fleet name to report with every container')
+    .option(
+      '--label <key[=value]>',
+      'report only containers with this label (repeatable: all must match)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--agent-id <id>', 'stable agent identity (default: docker-<host name>)')
     .option('--once', 'send one snapshot, push the SBOMs of unknown images, and exit')
     .option('--resync-interval <seconds>', `full resynchronisation interval (default ${DEFAULT_RESYNC_S})`)

@@ -42,6 +42,11 @@ export interface DockerAgentOptions {
   /** Host name reported with every container; default the OS host name. */
   host?: string;
   cluster?: string;
+  /**
+   * Only containers with all these labels (`key` or `key=value`, Docker's `label` filter) are
+   * reported, e.g. to leave out CI job containers or to run one agent per tenant on a shared daemon.
+   */
+  labels?: readonly string[];
   /** Default 300 s. */
   resyncIntervalMs?: number;
   /** Default 30 s. */
@@ -147,6 +152,7 @@ export class DockerAgent {
     this.#log = opts.log ?? SILENT;
     this.#o = {
       host: opts.host ?? hostname(),
+      labels: opts.labels ?? [],
       resyncIntervalMs: opts.resyncIntervalMs ?? 300_000,
       heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 30_000,
       batchDelayMs: opts.batchDelayMs ?? 250,
@@ -169,7 +175,7 @@ export class DockerAgent {
 
   /** Every running container of the daemon, inspected. */
   async snapshot(signal?: AbortSignal): Promise<ContainerReport[]> {
-    const list = await listRunningContainers(this.#ep, signal);
+    const list = await listRunningContainers(this.#ep, signal, this.#o.labels);
     const reports: ContainerReport[] = [];
     for (const c of list) {
       const r = await this.#inspectReport(c.Id, signal);
@@ -376,7 +382,7 @@ export class DockerAgent {
           this.#needResync = true;
           this.#pumpWake.notify();
         };
-        for await (const ev of containerEvents(this.#ep, signal, opened)) {
+        for await (const ev of containerEvents(this.#ep, signal, opened, this.#o.labels)) {
           const e = await this.#toEvent(ev, signal);
           if (!e) continue;
           this.#buffer.push(e);

@@ -84,12 +84,18 @@ async function getJson(
   return readJson(res, what);
 }
 
-/** Running containers (`GET /containers/json`, which lists only running ones by default). */
+/**
+ * Running containers (`GET /containers/json`, which lists only running ones by default); with `labels`
+ * (`key` or `key=value`, all required) only the containers carrying them.
+ */
 export async function listRunningContainers(
   ep: DockerEndpoint,
   signal?: AbortSignal,
+  labels: readonly string[] = [],
 ): Promise<ContainerSummary[]> {
-  const body = await getJson(ep, '/containers/json', 'list containers', signal);
+  const query =
+    labels.length === 0 ? '' : `?filters=${encodeURIComponent(JSON.stringify({ label: labels }))}`;
+  const body = await getJson(ep, `/containers/json${query}`, 'list containers', signal);
   if (!Array.isArray(body)) throw new AppError('DOCKER_API', 'list containers: expected a JSON array');
   return body as ContainerSummary[];
 }
@@ -129,8 +135,15 @@ export async function* containerEvents(
   ep: DockerEndpoint,
   signal: AbortSignal,
   onOpen?: () => void,
+  labels: readonly string[] = [],
 ): AsyncGenerator<EngineEvent> {
-  const filters = encodeURIComponent(JSON.stringify({ type: ['container'], event: FOLLOWED_ACTIONS }));
+  const filters = encodeURIComponent(
+    JSON.stringify({
+      type: ['container'],
+      event: FOLLOWED_ACTIONS,
+      ...(labels.length > 0 && { label: labels }),
+    }),
+  );
   const res = await dockerRequest(ep, 'GET', `/events?filters=${filters}`, signal);
   if (res.statusCode !== 200) {
     const body = (await readJson(res, 'events').catch(() => ({}))) as { message?: string };
