@@ -79,7 +79,7 @@ export async function matchSbom(sbom: Sbom, store: VulnStore, opts: MatchOptions
   const vulns = store.vulnerabilities(
     matched.flatMap((m) => m.groups.map((g) => g[0]!.match.row.vulnId)),
     undefined,
-    { groupIds: true },
+    { groupIds: true, details: false },
   );
   const findings: Finding[] = [];
   for (const { pkg, groups } of matched) {

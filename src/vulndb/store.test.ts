@@ -224,6 +224,17 @@ describe('vulndb writer + store', () => {
       const groupIds = [...new Set([...store.vulnerabilities(ids).values()].map((v) => v.id))];
       const byGroup = store.vulnerabilities(groupIds, 2, { groupIds: true });
       for (const g of groupIds) assert.deepEqual(byGroup.get(g), store.vulnerability(g), g);
+      // details: false leaves out only the advisories' details
+      const brief = store.vulnerabilities(groupIds, 500, { groupIds: true, details: false });
+      for (const g of groupIds) {
+        const full = store.vulnerability(g)!;
+        const noDetails = { ...full, advisories: full.advisories.map((a) => ({ ...a, details: undefined })) };
+        assert.deepEqual(brief.get(g), noDetails, g);
+      }
+      assert.ok(
+        [...byGroup.values()].some((v) => v.advisories.some((a) => a.details !== undefined)),
+        'the fixture has details',
+      );
       const { counts, ...rest } = store.metadata();
       assert.ok(counts.advisories > 10);
       assert.deepEqual(store.summary(), rest);

@@ -165,13 +165,19 @@ export class VulnStore {
   readonly #byPackageRelease;
   readonly #alias;
   #vulnSt: VulnStatements | undefined;
+  readonly #snapshot: boolean;
+  #summary: DbSummary | undefined;
   #byPackages: Statement<[string, string], [pkg: string, entry: string]> | undefined;
   /** `ecosystem NUL package` → entry column values, in `#byPackage` order (see prefetchAffected). */
   #prefetched: Map<string, string[]> | undefined;
 
-  /** Wraps an open DB handle (tests, the writer's own DB); see {@link openVulnStore}. */
-  constructor(db: Db) {
+  /**
+   * Wraps an open DB handle (tests, the writer's own DB); see {@link openVulnStore}. `snapshot`: the
+   * handle reads a file nobody writes in place (openForRead), so derived metadata may be kept.
+   */
+  constructor(db: Db, opts: { snapshot?: boolean } = {}) {
     this.#db = db;
+    this.#snapshot = opts.snapshot === true;
     this.#byPackage = db
       .prepare<[string, string], string>(`${AFFECTED_SELECT} ORDER BY distro_release, advisory, seq`)
       .pluck();
@@ -265,7 +271,7 @@ export class VulnStore {
   vulnerabilities(
     idsOrAliases: Iterable<string>,
     chunk = VULN_CHUNK,
-    opts: { groupIds?: boolean } = {},
+    opts: { groupIds?: boolean; details?: boolean } = {},
   ): Map<string, StoredVulnerability> {
     const st = this.#vulnStatements();
     const out = new Map<string, StoredVulnerability>();
@@ -280,7 +286,10 @@ export class VulnStore {
       const groups = [...new Set(groupOf.values())].sort();
       if (groups.length === 0) continue;
       const groupsJson = JSON.stringify(groups);
-      const advisories = groupRows(st.advisoriesMany.all(groupsJson).map(advisoryRow));
+      const advisoryRows = (opts.details === false ? st.advisoriesManyBrief : st.advisoriesMany).all(
+        groupsJson,
+      );
+      const advisories = groupRows(advisoryRows.map(advisoryRow));
       const aliases = new Map<string, string[]>();
       for (const [vulnId, alias] of st.aliasesMany.all(groupsJson)) {
         const list = aliases.get(vulnId);
@@ -355,7 +364,10 @@ export class VulnStore {
    * counts scan every index and cost more than matching a small image).
    */
   summary(): DbSummary {
-    return readSummary(this.#db);
+    if (!this.#snapshot) return readSummary(this.#db);
+    // a read-only handle reads one immutable file (db.ts openForRead): its summary never changes, and
+    // the per-source record counts in it cost a few ms on a 200,000-record DB
+    return (this.#summary ??= readSummary(this.#db));
   }
 
   close(): void {
@@ -458,6 +470,12 @@ function prepareVulnStatements(db: Db) {
     // much as the query itself on a scan's few thousand advisories; arrays are converted in JS instead.
     advisoriesMany: db
       .prepare<[string], AdvisoryTuple>(`SELECT ${ADVISORY_COLUMNS} FROM advisory WHERE vuln_id ${IN_JSON}`)
+      .raw(true),
+    // the same without the long `details` text, which findings do not carry
+    advisoriesManyBrief: db
+      .prepare<[string], AdvisoryTuple>(
+        `SELECT ${ADVISORY_COLUMNS.replace('details', 'NULL AS details')} FROM advisory WHERE vuln_id ${IN_JSON}`,
+      )
       .raw(true),
     aliasesMany: db
       .prepare<[string], [vuln_id: string, alias: string]>(
@@ -675,5 +693,5 @@ function readSources(db: Db): SourceStatus[] {
 
 /** Opens the DB at `path` read-only; throws `VULNDB_NOT_FOUND` / `VULNDB_SCHEMA_TOO_NEW` / `VULNDB_CORRUPT`. */
 export function openVulnStore(path: string): VulnStore {
-  return new VulnStore(openForRead(path));
+  return new VulnStore(openForRead(path), { snapshot: true });
 }
