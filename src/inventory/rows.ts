@@ -146,7 +146,7 @@ export function mergeProvenance(
 }
 
 /** Row → Deployment; plain assignments (no spreads): `where` converts thousands of rows per answer. */
-/** The columns of {@link WhereDeployment} (a `where` answer may list tens of thousands). */
+/** The columns of {@link WhereDeployment} (a `where` answer may list tens of thousands); where.ts unpacks them by position. */
 export const WHERE_DEPLOYMENT_COLUMNS = [
   'id',
   'agent_id',

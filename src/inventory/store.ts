@@ -610,7 +610,7 @@ class KyselyInventory implements InventoryStore {
   // ---- queries ------------------------------------------------------------------------------------
 
   async where(query: WhereQuery): Promise<WhereImage[]> {
-    return whereQuery(this.#db, query);
+    return whereQuery(this.#db, query, this.dialect);
   }
 
   async summary(): Promise<FleetSummary> {

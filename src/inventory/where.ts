@@ -3,6 +3,7 @@
  * run) and the fleet `summary`. Every lookup goes through an index: `findings(vuln_id)`,
  * `vuln_aliases(alias)`, `image_packages(purl_base | source_base)`, `deployments(image_digest, state)`.
  */
+import { sql } from 'kysely';
 import { AppError } from '../errors.js';
 import type { Version } from '../versioning/scheme.js';
 import { schemeFor } from '../versioning/registry.js';
@@ -18,7 +19,14 @@ import {
   WHERE_DEPLOYMENT_COLUMNS,
   type Db,
 } from './rows.js';
-import type { BuildProvenance, FleetSummary, WhereImage, WhereMatch, WhereQuery } from './types.js';
+import type {
+  BuildProvenance,
+  FleetSummary,
+  WhereDeployment,
+  WhereImage,
+  WhereMatch,
+  WhereQuery,
+} from './types.js';
 
 interface Hit {
   digest: string;
@@ -122,7 +130,11 @@ async function packageHits(db: Db, filter: PurlFilter): Promise<Hit[]> {
     }));
 }
 
-export async function whereQuery(db: Db, query: WhereQuery): Promise<WhereImage[]> {
+export async function whereQuery(
+  db: Db,
+  query: WhereQuery,
+  dialect: 'sqlite' | 'postgres' = 'sqlite',
+): Promise<WhereImage[]> {
   const vuln = query.vulnerability?.trim();
   const purl = query.purl?.trim();
   if (!vuln && !purl) throw invalid('where: give a vulnerability id or a package URL');
@@ -155,18 +167,27 @@ export async function whereQuery(db: Db, query: WhereQuery): Promise<WhereImage[
       .select(['digest', 'repo_tags', 'provenance'])
       .where('digest', 'in', part)
       .execute();
-    let dq = db.selectFrom('deployments').select(WHERE_DEPLOYMENT_COLUMNS).where('image_digest', 'in', part);
+    // One packed column per row: an answer may hold tens of thousands of deployments, and each column
+    // the driver converts costs more than parsing the packed array (SQLite json_array → text; pg parses
+    // json_build_array itself).
+    const cols = sql.join(WHERE_DEPLOYMENT_COLUMNS.map((c) => sql.ref(c)));
+    const packed =
+      dialect === 'postgres' ? sql<unknown>`json_build_array(${cols})` : sql<unknown>`json_array(${cols})`;
+    let dq = db.selectFrom('deployments').select(packed.as('r')).where('image_digest', 'in', part);
     if (query.running === true) dq = dq.where('state', '=', 'running');
-    // sorted here: an ORDER BY id would lead SQLite to walk the (state, id) index over every deployment
-    const deps = (await dq.execute()).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const deps = (await dq.execute())
+      .map((row) => unpackDeployment(row.r))
+      // sorted here: an ORDER BY id would lead SQLite to walk the (state, id) index over every deployment
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const depsOf = new Map<string, typeof deps>();
     for (const d of deps) {
-      const list = depsOf.get(d.image_digest!);
-      if (list === undefined) depsOf.set(d.image_digest!, [d]);
+      // image_digest IN (…) above: the stored digest, never the reported one
+      const list = depsOf.get(d.imageDigest);
+      if (list === undefined) depsOf.set(d.imageDigest, [d]);
       else list.push(d);
     }
     for (const img of images.sort((a, b) => (a.digest < b.digest ? -1 : 1))) {
-      const deployments = (depsOf.get(img.digest) ?? []).map(toWhereDeployment);
+      const deployments = depsOf.get(img.digest) ?? [];
       if (query.running === true && deployments.length === 0) continue;
       const provenance = parseJson<BuildProvenance>(img.provenance);
       out.push({
@@ -179,6 +200,30 @@ export async function whereQuery(db: Db, query: WhereQuery): Promise<WhereImage[
     }
   }
   return out;
+}
+
+/** A `json_array(WHERE_DEPLOYMENT_COLUMNS…)` value (text from SQLite, an array from pg). */
+function unpackDeployment(value: unknown): WhereDeployment {
+  const a = (typeof value === 'string' ? JSON.parse(value) : value) as (string | null)[];
+  // positions of WHERE_DEPLOYMENT_COLUMNS
+  return toWhereDeployment({
+    id: a[0]!,
+    agent_id: a[1]!,
+    platform: a[2]!,
+    host: a[3]!,
+    cluster: a[4] ?? null,
+    namespace: a[5] ?? null,
+    container_id: a[6]!,
+    name: a[7]!,
+    image_digest: a[8] ?? null,
+    reported_digest: a[9]!,
+    image_ref: a[10] ?? null,
+    state: a[11]!,
+    started_at: a[12] ?? null,
+    first_seen: a[13]!,
+    last_seen: a[14]!,
+    stopped_at: a[15] ?? null,
+  });
 }
 
 function compareMatches(a: WhereMatch, b: WhereMatch): number {
