@@ -51,7 +51,22 @@ async function vulnIds(db: Db, id: string): Promise<string[]> {
 
 async function vulnerabilityHits(db: Db, id: string): Promise<Hit[]> {
   const ids = await vulnIds(db, id);
-  const rows = await db.selectFrom('findings').selectAll().where('vuln_id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('findings')
+    .select([
+      'image_digest',
+      'pkg_id',
+      'pkg_name',
+      'pkg_version',
+      'pkg_type',
+      'pkg_purl',
+      'vuln_id',
+      'severity',
+      'fix_state',
+      'fixed_in',
+    ])
+    .where('vuln_id', 'in', ids)
+    .execute();
   return rows.map((r) => ({
     digest: r.image_digest,
     pkgId: r.pkg_id,
