@@ -251,21 +251,25 @@ export async function startServerProcess(opts: {
   webhook?: { url: string; secret: string };
   staleAfter?: string;
   extra?: string[];
+  env?: Record<string, string>;
 }): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
-  const p = spawnCorral([
-    'server',
-    '--database',
-    opts.database,
-    '--listen',
-    `127.0.0.1:${port}`,
-    '--log-level',
-    'warn',
-    ...(opts.vulndb !== undefined ? ['--vulndb', opts.vulndb] : []),
-    ...(opts.webhook ? ['--webhook', opts.webhook.url, '--webhook-secret', opts.webhook.secret] : []),
-    ...(opts.staleAfter !== undefined ? ['--agent-stale-after', opts.staleAfter] : []),
-    ...(opts.extra ?? []),
-  ]);
+  const p = spawnCorral(
+    [
+      'server',
+      '--database',
+      opts.database,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--log-level',
+      'warn',
+      ...(opts.vulndb !== undefined ? ['--vulndb', opts.vulndb] : []),
+      ...(opts.webhook ? ['--webhook', opts.webhook.url, '--webhook-secret', opts.webhook.secret] : []),
+      ...(opts.staleAfter !== undefined ? ['--agent-stale-after', opts.staleAfter] : []),
+      ...(opts.extra ?? []),
+    ],
+    opts.env,
+  );
   const url = `http://127.0.0.1:${port}`;
   let exitedEarly: number | string | undefined;
   void p.exited.then((c) => (exitedEarly = c));

@@ -26,6 +26,7 @@ interface ServerCmdFlags {
   bodyLimit?: string;
   agentStaleAfter: string;
   dbUpdateInterval?: string;
+  dbUpdateSource?: string[];
   vulndbPoll: string;
   logLevel: string;
 }
@@ -75,7 +76,9 @@ async function runServer(flags: ServerCmdFlags): Promise<void> {
     ...(flags.dbUpdateInterval !== undefined && {
       dbUpdateIntervalMs: parseInterval(flags.dbUpdateInterval, '--db-update-interval'),
       updateDb: async (path: string) => {
-        const report = await updateDb(path);
+        const report = await updateDb(path, {
+          ...(flags.dbUpdateSource !== undefined && { sources: flags.dbUpdateSource }),
+        });
         logger.info({ dbVersion: report.dbVersion }, 'vulnerability DB updated');
       },
     }),
@@ -135,6 +138,11 @@ export function registerServerCommand(program: Command): void {
     .option('--agent-stale-after <duration>', 'mark deployments stale after this agent silence', '120s')
     .option('--vulndb-poll <duration>', 'how often to check the vulnerability DB for a new build', '10s')
     .option('--db-update-interval <duration>', 'run "corral db update" in-process this often (e.g. 6h)')
+    .option(
+      '--db-update-source <id>',
+      'with --db-update-interval: update only this feed (repeatable; osv, debian, alpine, nvd, kev, epss)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--log-level <level>', 'pino log level: fatal|error|warn|info|debug|trace', 'info')
     .action(async (flags: ServerCmdFlags) => {
       await runServer(flags);
