@@ -11,7 +11,7 @@ import { schemeFor } from '../versioning/registry.js';
 import type { Range, Version, VersionScheme } from '../versioning/scheme.js';
 import type { AffectedRange } from '../vulndb/model.js';
 import type { AffectedRow } from '../vulndb/store.js';
-import { emptyMatchResult, type Ignore, type MatchResult } from './matcher.js';
+import { emptyMatchResult, type Ignore, type MatchResult, type RawMatch } from './matcher.js';
 
 export interface RowSpec {
   /** How the data was looked up, for `matchedBy` (`Debian:bookworm`, `npm`). */
@@ -46,9 +46,10 @@ export function evaluateRows(
     });
     return result;
   }
-  const cancelled = new Set(rows.filter((r) => r.fixState === 'not-affected').map((r) => r.vulnId));
+  let cancelled: Set<string> | undefined;
+  for (const r of rows) if (r.fixState === 'not-affected') (cancelled ??= new Set()).add(r.vulnId);
   for (const row of rows) {
-    if (cancelled.has(row.vulnId)) {
+    if (cancelled?.has(row.vulnId) === true) {
       result.ignores.push({ row, reason: 'not-affected' });
       continue;
     }
@@ -57,14 +58,15 @@ export function evaluateRows(
       result.ignores.push({ row, reason: verdict });
       continue;
     }
-    result.matches.push({
+    const match: RawMatch = {
       row,
       fixState: row.fixState,
-      ...(row.fixedIn !== undefined && { fixedIn: row.fixedIn }),
       ecosystem: spec.ecosystem(row),
       package: row.package,
       distro: spec.distro,
-    });
+    };
+    if (row.fixedIn !== undefined) match.fixedIn = row.fixedIn;
+    result.matches.push(match);
   }
   return result;
 }
@@ -72,13 +74,11 @@ export function evaluateRows(
 function rowApplies(scheme: VersionScheme, version: Version, row: AffectedRow): true | Ignore['reason'] {
   if (row.fixState === 'not-affected') return 'not-affected';
   if (inVersionList(scheme, version, row.versions)) return true;
-  const ranges = row.ranges.filter((r) => r.type !== 'GIT');
-  if (ranges.length === 0) {
-    // no comparable range: only the open states of distro feeds say "every version"
-    return row.versions.length === 0 && OPEN_STATES.has(row.fixState) ? true : 'outside-range';
-  }
   let invalid = false;
-  for (const r of ranges) {
+  let ranges = 0;
+  for (const r of row.ranges) {
+    if (r.type === 'GIT') continue;
+    ranges++;
     const parsed = toRange(scheme, r);
     if (parsed === undefined) {
       invalid = true;
@@ -86,6 +86,10 @@ function rowApplies(scheme: VersionScheme, version: Version, row: AffectedRow): 
     }
     const v = parsed.version(version);
     if (v !== undefined && parsed.scheme.satisfies(v, parsed.range)) return true;
+  }
+  if (ranges === 0) {
+    // no comparable range: only the open states of distro feeds say "every version"
+    return row.versions.length === 0 && OPEN_STATES.has(row.fixState) ? true : 'outside-range';
   }
   return invalid ? 'invalid-range' : 'outside-range';
 }
