@@ -189,27 +189,14 @@ export function toWhereDeployment(
   return d;
 }
 
+/** The full row: the `where` projection plus labels and compose details. */
 export function toDeployment(r: DeploymentsTable): Deployment {
   const d: Deployment = {
-    id: r.id,
-    agentId: r.agent_id,
-    platform: r.platform as Platform,
-    host: r.host,
-    containerId: r.container_id,
-    name: r.name,
-    imageDigest: r.image_digest ?? r.reported_digest,
+    ...toWhereDeployment(r),
     labels: r.labels === '{}' ? {} : (parseJson<Record<string, string>>(r.labels) ?? {}),
-    state: r.state as DeploymentState,
-    firstSeen: r.first_seen,
-    lastSeen: r.last_seen,
   };
-  if (r.cluster !== null) d.cluster = r.cluster;
-  if (r.namespace !== null) d.namespace = r.namespace;
-  if (r.image_ref !== null) d.imageRef = r.image_ref;
   if (r.compose_project !== null) d.composeProject = r.compose_project;
   if (r.compose_service !== null) d.composeService = r.compose_service;
-  if (r.started_at !== null) d.startedAt = r.started_at;
-  if (r.stopped_at !== null) d.stoppedAt = r.stopped_at;
   return d;
 }
 
