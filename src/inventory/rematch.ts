@@ -15,7 +15,7 @@ import { matchSbom } from '../match/run.js';
 import type { Sbom } from '../sbom/model.js';
 import { severityRank } from '../match/model.js';
 import type { SeverityLevel } from '../vulndb/model.js';
-import type { AffectedRow, StoredVulnerability, VulnStore } from '../vulndb/store.js';
+import type { AffectedRow, StoredVulnerability, VulnerabilitiesOptions, VulnStore } from '../vulndb/store.js';
 import { chunks, idChunks, newId, parseJson, type Db } from './rows.js';
 import type { InventoryDatabase } from './schema.js';
 import { decompressSbom, findingRows, insertFindings } from './findings.js';
@@ -48,11 +48,14 @@ export function memoizedVulnStore(store: VulnStore): VulnStore {
       if (!vulns.has(id)) vulns.set(id, store.vulnerability(id));
       return vulns.get(id);
     },
-    vulnerabilities: (ids: Iterable<string>, chunk?: number): Map<string, StoredVulnerability> => {
+    vulnerabilities: (
+      ids: Iterable<string>,
+      opts?: VulnerabilitiesOptions,
+    ): Map<string, StoredVulnerability> => {
       const wanted = [...new Set(ids)];
       const missing = wanted.filter((id) => !vulns.has(id));
       if (missing.length > 0) {
-        const got = store.vulnerabilities(missing, chunk);
+        const got = store.vulnerabilities(missing, opts);
         for (const id of missing) vulns.set(id, got.get(id));
       }
       const out = new Map<string, StoredVulnerability>();

@@ -95,8 +95,8 @@ export const osvEcosystem = {
   match(pkg, store) {
     const spec = applicable(pkg);
     const scheme = spec === undefined ? undefined : schemeFor(spec.osv);
-    if (spec === undefined || scheme === undefined) return Promise.resolve(emptyMatchResult());
+    if (spec === undefined || scheme === undefined) return emptyMatchResult();
     const rows = lookupNamesOf(pkg, spec).flatMap((n) => store.affected(spec.osv, n));
-    return Promise.resolve(evaluateRows(pkg, scheme, rows, { distro: false, ecosystem: () => spec.osv }));
+    return evaluateRows(pkg, scheme, rows, { distro: false, ecosystem: () => spec.osv });
   },
 } satisfies Matcher;

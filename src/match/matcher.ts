@@ -49,7 +49,7 @@ export interface Matcher {
    * Looks up `pkg` in `store`. Never throws for bad data in the package or the feed rows: an
    * unparseable installed version becomes a `notComparable` entry, an unparseable row an `Ignore`.
    */
-  match(pkg: Package, store: VulnStore, ctx: MatchContext): Promise<MatchResult>;
+  match(pkg: Package, store: VulnStore, ctx: MatchContext): MatchResult;
   /**
    * Optional: called once per scan with every package this matcher will be asked about, before any
    * `match`, to read their rows in batches (`store.prefetchAffected`). Results must not change.

@@ -10,7 +10,7 @@
  * const store = openVulnStore(defaultDbPath());
  * const result = await matchSbom(sbom, store, { onlyFixed: true });
  */
-import type { Package } from '../catalog/model.js';
+import type { Package, PackageType } from '../catalog/model.js';
 import type { Sbom } from '../sbom/model.js';
 import { introducedInLayer } from '../sbom/package-layer.js';
 import type { SeverityRating } from '../vulndb/model.js';
@@ -21,10 +21,12 @@ import {
   SCAN_RESULT_SCHEMA_VERSION,
   severityRank,
   type Finding,
+  type FindingLayer,
   type FindingVulnerability,
   type NotComparable,
   type ScanResult,
 } from './model.js';
+import { dbIdentity, matchInParallel, workersFor } from './parallel.js';
 import { MATCHERS } from './registry.js';
 import { effectiveSeverity } from './severity.js';
 
@@ -37,6 +39,12 @@ export interface MatchOptions {
   matchers?: readonly Matcher[];
   /** Fixed `scannedAt` (tests, goldens). */
   now?: Date;
+  /**
+   * Threads to match on, this one included (default: up to 4, as the machine has cores, for SBOMs of
+   * at least `PARALLEL_MIN_PACKAGES` (parallel.ts) packages read from a DB file; 1 = this thread only).
+   * Custom `matchers` always run on this thread.
+   */
+  threads?: number;
 }
 
 interface Tagged {
@@ -47,50 +55,39 @@ interface Tagged {
 /** Feeds whose word on a distro package comes first (distro trackers, then OSV, then NVD). */
 const SOURCE_PREFERENCE: readonly string[] = ['debian', 'alpine', 'osv', 'nvd'];
 
+/** Packages per chunk: matched, then their vulnerabilities read, before the next chunk is looked up. */
+export const MATCH_CHUNK = 256;
+
+/** What matching needs of an SBOM besides its packages. */
+export type MatchScope = Pick<Sbom, 'distro'> & { image: Pick<Sbom['image'], 'layers'> };
+
+/** The findings (unsorted, unfiltered) and not-comparable packages of one chunk, in package order. */
+export interface ChunkResult {
+  findings: Finding[];
+  notComparable: NotComparable[];
+}
+
 export async function matchSbom(sbom: Sbom, store: VulnStore, opts: MatchOptions = {}): Promise<ScanResult> {
-  const matchers = opts.matchers ?? MATCHERS;
-  const ctx: MatchContext = sbom.distro === undefined ? {} : { distro: sbom.distro };
-  const base = baseImageLayers(sbom.image.layers);
-  const notComparable = new Map<string, NotComparable>();
-  const matched: { pkg: Package; groups: Tagged[][] }[] = [];
-  for (const m of matchers) {
-    m.prefetch?.(
-      sbom.packages.filter((p) => m.packageTypes.includes(p.type)),
-      store,
-      ctx,
-    );
-  }
-  try {
-    for (const pkg of sbom.packages) {
-      const tagged: Tagged[] = [];
-      for (const m of matchers) {
-        if (!m.packageTypes.includes(pkg.type)) continue;
-        const r = await m.match(pkg, store, ctx);
-        for (const match of r.matches) tagged.push({ matcher: m.id, match });
-        for (const nc of r.notComparable) notComparable.set(`${pkg.id}\u0000${nc.scheme}`, nc);
-      }
-      if (tagged.length > 0) matched.push({ pkg, groups: groupByVulnerability(tagged) });
-    }
-  } finally {
-    store.clearPrefetched();
-  }
-  // every group a scan matched, read in a few batched statements (one `vulnerability()` per group
-  // cost ≈ 55 µs: 5,000 packages took ≈ 0.6 s)
-  const vulns = store.vulnerabilities(
-    matched.flatMap((m) => m.groups.map((g) => g[0]!.match.row.vulnId)),
-    undefined,
-    { groupIds: true, details: false },
-  );
+  const session = new MatchSession(sbom, store, opts.matchers ?? MATCHERS);
+  const workers = opts.matchers === undefined ? workersFor(sbom.packages.length, opts.threads) : 0;
+  const db = workers > 0 ? dbIdentity(store) : undefined;
+  const scope: MatchScope = {
+    ...(sbom.distro && { distro: sbom.distro }),
+    image: { layers: sbom.image.layers },
+  };
+  const chunks =
+    db === undefined
+      ? inChunks(sbom.packages).map((part) => session.matchChunk(part))
+      : await matchInParallel(session, scope, sbom.packages, MATCH_CHUNK, db, workers);
   const findings: Finding[] = [];
-  for (const { pkg, groups } of matched) {
-    for (const group of groups) {
-      const vuln = vulns.get(group[0]!.match.row.vulnId);
-      if (vuln === undefined || vuln.withdrawn !== undefined) continue;
-      const finding = toFinding(pkg, vuln, group);
-      const layerIndex = introducedInLayer(pkg);
-      const layer = layerIndex === undefined ? undefined : findingLayer(sbom.image.layers, layerIndex, base);
-      findings.push(layer === undefined ? finding : { ...finding, introducedInLayer: layer });
+  const notComparable: NotComparable[] = [];
+  for (const part of chunks) {
+    for (const f of part.findings) {
+      // a copy of the SBOM package, so that a finding stands alone
+      f.package = { ...f.package };
+      findings.push(f);
     }
+    for (const nc of part.notComparable) notComparable.push(nc);
   }
   const kept = findings.filter(
     (f) =>
@@ -101,13 +98,129 @@ export async function matchSbom(sbom: Sbom, store: VulnStore, opts: MatchOptions
     schemaVersion: SCAN_RESULT_SCHEMA_VERSION,
     sbom,
     findings: kept.sort(compareFindings),
-    notComparable: [...notComparable.values()],
+    notComparable,
     db: dbInfo(store),
     scannedAt: (opts.now ?? new Date()).toISOString(),
   };
 }
 
+/**
+ * One scan's matching state: the matchers by package type, the vulnerabilities read so far (a
+ * vulnerability affecting packages of several chunks is read once) and the layer of each package.
+ *
+ * Work goes by chunks of packages: their rows are read in a few statements (`Matcher.prefetch`),
+ * evaluated, and their vulnerabilities read and turned into findings before the next chunk, so a scan
+ * of thousands of packages holds one chunk's rows at a time (reading every row first kept ≈ 20,000
+ * rows alive through the whole scan, and the garbage collector copied them around).
+ */
+export class MatchSession {
+  readonly #store: VulnStore;
+  readonly #matchers: readonly Matcher[];
+  readonly #byType: Map<PackageType, Matcher[]>;
+  readonly #ctx: MatchContext;
+  readonly #vulns = new Map<string, StoredVulnerability | undefined>();
+  readonly #layerOf: (pkg: Package) => FindingLayer | undefined;
+
+  constructor(sbom: MatchScope, store: VulnStore, matchers: readonly Matcher[]) {
+    this.#store = store;
+    this.#matchers = matchers;
+    this.#byType = matchersByType(matchers);
+    this.#ctx = sbom.distro === undefined ? {} : { distro: sbom.distro };
+    this.#layerOf = layerResolver(sbom);
+  }
+
+  /**
+   * Findings (unsorted, not filtered by fix state) and not-comparable packages of `packages`, in
+   * package order; a finding's `package` is the SBOM's own object (the caller copies it).
+   */
+  matchChunk(packages: readonly Package[]): ChunkResult {
+    const matched: { pkg: Package; groups: Tagged[][] }[] = [];
+    const notComparable: NotComparable[] = [];
+    for (const m of this.#matchers) {
+      if (m.prefetch === undefined) continue;
+      const types = new Set(m.packageTypes);
+      const mine = packages.filter((p) => types.has(p.type));
+      if (mine.length > 0) m.prefetch(mine, this.#store, this.#ctx);
+    }
+    try {
+      for (const pkg of packages) {
+        const tagged: Tagged[] = [];
+        const seen = new Set<string>();
+        for (const m of this.#byType.get(pkg.type) ?? []) {
+          const r = m.match(pkg, this.#store, this.#ctx);
+          for (const match of r.matches) tagged.push({ matcher: m.id, match });
+          for (const nc of r.notComparable) {
+            // one entry per (package, scheme), as several matchers may use one scheme
+            if (seen.has(nc.scheme)) continue;
+            seen.add(nc.scheme);
+            notComparable.push(nc);
+          }
+        }
+        if (tagged.length > 0) matched.push({ pkg, groups: groupByVulnerability(tagged) });
+      }
+    } finally {
+      this.#store.clearPrefetched();
+    }
+    this.#readVulnerabilities(matched.flatMap((m) => m.groups.map((g) => g[0]!.match.row.vulnId)));
+    const findings: Finding[] = [];
+    for (const { pkg, groups } of matched) {
+      const layer = this.#layerOf(pkg);
+      for (const group of groups) {
+        const vuln = this.#vulns.get(group[0]!.match.row.vulnId);
+        if (vuln === undefined || vuln.withdrawn !== undefined) continue;
+        const finding = toFinding(pkg, vuln, group);
+        if (layer !== undefined) finding.introducedInLayer = layer;
+        findings.push(finding);
+      }
+    }
+    return { findings, notComparable };
+  }
+
+  /** Reads the groups not read yet, in a few batched statements (one read per group cost ≈ 55 µs). */
+  #readVulnerabilities(groupIds: readonly string[]): void {
+    const missing = groupIds.filter((id) => !this.#vulns.has(id));
+    if (missing.length === 0) return;
+    const got = this.#store.vulnerabilities(missing, { groupIds: true, details: false });
+    for (const id of missing) this.#vulns.set(id, got.get(id));
+  }
+}
+
+function inChunks(packages: readonly Package[]): Package[][] {
+  const out: Package[][] = [];
+  for (let i = 0; i < packages.length; i += MATCH_CHUNK) out.push(packages.slice(i, i + MATCH_CHUNK));
+  return out;
+}
+
+/** Package type → the matchers that ask about it, in registry order. */
+function matchersByType(matchers: readonly Matcher[]): Map<PackageType, Matcher[]> {
+  const out = new Map<PackageType, Matcher[]>();
+  for (const m of matchers) {
+    for (const type of new Set(m.packageTypes)) {
+      const list = out.get(type);
+      if (list === undefined) out.set(type, [m]);
+      else list.push(m);
+    }
+  }
+  return out;
+}
+
+/**
+ * The layer that introduced a package, as findings report it; one {@link FindingLayer} per layer index,
+ * shared by every finding of that layer (findings are read-only).
+ */
+function layerResolver(sbom: MatchScope): (pkg: Package) => FindingLayer | undefined {
+  const base = baseImageLayers(sbom.image.layers);
+  const byIndex = new Map<number, FindingLayer | undefined>();
+  return (pkg) => {
+    const index = introducedInLayer(pkg);
+    if (index === undefined) return undefined;
+    if (!byIndex.has(index)) byIndex.set(index, findingLayer(sbom.image.layers, index, base));
+    return byIndex.get(index);
+  };
+}
+
 function groupByVulnerability(tagged: readonly Tagged[]): Tagged[][] {
+  if (tagged.length === 1) return [tagged as Tagged[]];
   const groups = new Map<string, Tagged[]>();
   for (const t of tagged) {
     const list = groups.get(t.match.row.vulnId);
@@ -124,6 +237,7 @@ function sourceRank(source: string): number {
 
 /** The match whose fix state and fixed version are reported: distro data first, then a known fix. */
 function primary(group: readonly Tagged[]): Tagged {
+  if (group.length === 1) return group[0]!;
   return [...group].sort(
     (a, b) =>
       Number(b.match.distro) - Number(a.match.distro) ||
@@ -148,7 +262,7 @@ function toFinding(pkg: Package, vuln: StoredVulnerability, group: readonly Tagg
       : undefined);
   return {
     vulnerability: toFindingVulnerability(vuln, severities),
-    package: { ...pkg },
+    package: pkg,
     fixState: main.match.fixState,
     ...(main.match.fixedIn !== undefined && { fixedIn: main.match.fixedIn }),
     severity: level,

@@ -22,10 +22,20 @@ export function stripZeros(digits: string): string {
  * (`"010"` equals `"10"`, `""` equals `"0"`).
  */
 export function compareDigits(a: string, b: string): Comparison {
-  const x = stripZeros(a);
-  const y = stripZeros(b);
-  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
-  return x < y ? -1 : x > y ? 1 : 0;
+  if (a === b) return 0;
+  // index arithmetic instead of stripZeros: no substring per comparison (every scheme calls this)
+  let i = 0;
+  let j = 0;
+  while (i < a.length && a.charCodeAt(i) === 0x30) i++;
+  while (j < b.length && b.charCodeAt(j) === 0x30) j++;
+  const la = a.length - i;
+  const lb = b.length - j;
+  if (la !== lb) return la < lb ? -1 : 1;
+  for (; i < a.length; i++, j++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(j);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
 }
 
 /**

@@ -12,9 +12,7 @@
  * @example
  * await writer.importItems(scope, feedItems(osvFeed, await openFileSource(path), signal));
  */
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../worker-thread.js';
 import { AppError, ERROR_CODES, isAppError, type ErrorCode } from '../errors.js';
 import type { FeedImporter, FeedSource, FeedSourceSpec } from './feeds/feed.js';
 import { specBytes } from './feeds/read.js';
@@ -37,14 +35,10 @@ const MESSAGES_IN_FLIGHT = 16;
  */
 const WORKER_YOUNG_GENERATION_MB = 64;
 
-/** What the worker receives as `workerData`. */
+/** What the worker receives (`modulePayload()`). */
 export interface RecordsWorkerData {
   feed: FeedSourceId;
   spec: FeedSourceSpec;
-  /** The worker module's URL (`records-worker.js`, or `.ts` when running from source). */
-  entry: string;
-  /** From source only: the TypeScript loader to register first (workers do not inherit `--import`). */
-  loader: string | undefined;
 }
 
 /** Credit to send more messages. Aborting terminates the worker. */
@@ -143,44 +137,14 @@ export async function* feedItems(
   yield* workerItems(feed.id, src.spec, signal);
 }
 
-/**
- * Loads the worker module; when running from TypeScript sources (tests, `tsx`) it first registers the
- * loader, which Node 20 does not pass on to workers.
- */
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-(async () => {
-  if (workerData.loader !== undefined) (await import(workerData.loader)).register();
-  await import(workerData.entry);
-})().catch((err) => { process.nextTick(() => { throw err; }); });
-`;
-
-function workerData(feed: FeedSourceId, spec: FeedSourceSpec): RecordsWorkerData {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const entry = new URL(`./records-worker${ext}`, import.meta.url).href;
-  return { feed, spec, entry, loader: ext === '.ts' ? typeScriptLoader() : undefined };
-}
-
-/** tsx's register API when it is installed (a dev dependency); else the runtime must load `.ts` itself. */
-function typeScriptLoader(): string | undefined {
-  try {
-    return import.meta.resolve('tsx/esm/api');
-  } catch (err) {
-    // not resolvable: running from sources without tsx (e.g. Node's own type stripping) needs no loader
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw err;
-  }
-}
-
 async function* workerItems(
   feed: FeedSourceId,
   spec: FeedSourceSpec,
   signal: AbortSignal,
 ): AsyncGenerator<WriterItem> {
   signal.throwIfAborted();
-  const worker = new Worker(BOOTSTRAP, {
-    eval: true,
-    workerData: workerData(feed, spec),
+  const data: RecordsWorkerData = { feed, spec };
+  const worker = startModuleWorker(new URL('./records-worker', import.meta.url), data, {
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
   const inbox: FromWorker[] = [];

@@ -4,7 +4,7 @@
  * ({@link prepareItem}). It sends only while it holds credit (one per message), so at most a few
  * messages wait in memory however fast it parses.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { getFeed } from './feeds/registry.js';
 import { openSourceSpec } from './feeds/read.js';
 import {
@@ -17,10 +17,11 @@ import {
 } from './parallel-records.js';
 import { threadCpuMs } from './thread-cpu.js';
 import { prepareItem, type WriterItem } from './writer.js';
+import { modulePayload } from '../worker-thread.js';
 
 const port = parentPort;
 if (port === null) throw new Error('records-worker.ts must run in a worker thread');
-const data = workerData as RecordsWorkerData;
+const data = modulePayload<RecordsWorkerData>();
 /** The parent aborts by terminating this thread, so the importer's signal never fires. */
 const signal = new AbortController().signal;
 let credit = 0;

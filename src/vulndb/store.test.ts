@@ -204,7 +204,7 @@ describe('vulndb writer + store', () => {
     try {
       const asked = [...ids, 'CVE-1999-0000', ids[0]!];
       for (const chunk of [1, 3, 500]) {
-        const many = store.vulnerabilities(asked, chunk);
+        const many = store.vulnerabilities(asked, { chunk });
         for (const id of ids)
           assert.deepEqual(many.get(id), store.vulnerability(id), `${id} (chunk ${chunk})`);
         assert.equal(many.has('CVE-1999-0000'), false);
@@ -222,10 +222,10 @@ describe('vulndb writer + store', () => {
       assert.equal(store.vulnerabilities([]).size, 0);
       // group ids (what matching passes) skip the alias resolution and give the same objects
       const groupIds = [...new Set([...store.vulnerabilities(ids).values()].map((v) => v.id))];
-      const byGroup = store.vulnerabilities(groupIds, 2, { groupIds: true });
+      const byGroup = store.vulnerabilities(groupIds, { chunk: 2, groupIds: true });
       for (const g of groupIds) assert.deepEqual(byGroup.get(g), store.vulnerability(g), g);
       // details: false leaves out only the advisories' details
-      const brief = store.vulnerabilities(groupIds, 500, { groupIds: true, details: false });
+      const brief = store.vulnerabilities(groupIds, { chunk: 500, groupIds: true, details: false });
       for (const g of groupIds) {
         const full = store.vulnerability(g)!;
         const noDetails = { ...full, advisories: full.advisories.map((a) => ({ ...a, details: undefined })) };

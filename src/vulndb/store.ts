@@ -159,6 +159,16 @@ function opt(v: string | null): string | undefined {
   return v ?? undefined;
 }
 
+/** Options of {@link VulnStore.vulnerabilities}. */
+export interface VulnerabilitiesOptions {
+  /** Ids per statement (default {@link VULN_CHUNK}); tests use small chunks to cross boundaries. */
+  chunk?: number;
+  /** The ids are group ids (`AffectedRow.vulnId`) already: no alias resolution. */
+  groupIds?: boolean;
+  /** `false`: leave out the advisories' long `details` text (findings do not carry it). */
+  details?: boolean;
+}
+
 export class VulnStore {
   readonly #db: Db;
   readonly #byPackage;
@@ -225,9 +235,21 @@ export class VulnStore {
       .raw(true));
     for (let i = 0; i < wanted.length; i += VULN_CHUNK) {
       const part = wanted.slice(i, i + VULN_CHUNK);
-      for (const n of part) cache.set(`${ecosystem}\u0000${n}`, []);
+      const lists = new Map<string, string[]>();
+      for (const n of part) {
+        const list: string[] = [];
+        lists.set(n, list);
+        cache.set(`${ecosystem}\u0000${n}`, list);
+      }
+      // rows come grouped by package: one map lookup per package, not per row
+      let current: string | undefined;
+      let list: string[] | undefined;
       for (const [name, entry] of st.all(ecosystem, JSON.stringify(part))) {
-        cache.get(`${ecosystem}\u0000${name}`)?.push(entry);
+        if (name !== current) {
+          current = name;
+          list = lists.get(name);
+        }
+        list?.push(entry);
       }
     }
   }
@@ -270,9 +292,9 @@ export class VulnStore {
    */
   vulnerabilities(
     idsOrAliases: Iterable<string>,
-    chunk = VULN_CHUNK,
-    opts: { groupIds?: boolean; details?: boolean } = {},
+    opts: VulnerabilitiesOptions = {},
   ): Map<string, StoredVulnerability> {
+    const chunk = opts.chunk ?? VULN_CHUNK;
     const st = this.#vulnStatements();
     const out = new Map<string, StoredVulnerability>();
     const ids = [...new Set(idsOrAliases)];
@@ -368,6 +390,14 @@ export class VulnStore {
     // a read-only handle reads one immutable file (db.ts openForRead): its summary never changes, and
     // the per-source record counts in it cost a few ms on a 200,000-record DB
     return (this.#summary ??= readSummary(this.#db));
+  }
+
+  /**
+   * The file of a snapshot handle ({@link openVulnStore}), which other threads may open to read the same
+   * data (the file is never written in place); undefined for other handles.
+   */
+  get snapshotFile(): string | undefined {
+    return this.#snapshot ? this.#db.name : undefined;
   }
 
   close(): void {
@@ -552,7 +582,11 @@ function assembleVulnerability(
     if (id !== vulnId) aliases.push(id);
   }
   const cve = cveOf(vulnId, aliases);
-  const sorted = [...rows].sort((a, b) => rankSource(a.source) - rankSource(b.source) || cmp(a.id, b.id));
+  // most groups have one advisory: no sorting or merging then (a scan assembles thousands of groups)
+  const sorted =
+    rows.length === 1
+      ? rows
+      : [...rows].sort((a, b) => rankSource(a.source) - rankSource(b.source) || cmp(a.id, b.id));
   const advisories = sorted.map((r): StoredAdvisory => ({
     source: r.source,
     id: r.id,
@@ -565,42 +599,70 @@ function assembleVulnerability(
     cwes: parseList<string>(r.cwes),
   }));
   const primary = advisories[0]!;
+  let summary: string | undefined;
+  let published: string | undefined;
+  let allWithdrawn = true;
+  for (const a of advisories) {
+    summary ??= a.summary;
+    published ??= a.published;
+    if (a.withdrawn === undefined) allWithdrawn = false;
+  }
   return {
     id: vulnId,
     aliases,
-    summary: advisories.find((a) => a.summary !== undefined)?.summary,
-    published: advisories.find((a) => a.published !== undefined)?.published,
-    withdrawn: advisories.every((a) => a.withdrawn !== undefined) ? primary.withdrawn : undefined,
+    summary,
+    published,
+    withdrawn: allWithdrawn ? primary.withdrawn : undefined,
     severities: severitiesOf(rows),
-    references: uniqueBy(
-      advisories.flatMap((a) => a.references),
-      (r) => r.url,
+    references: uniqueUrls(
+      advisories.length === 1 ? primary.references : advisories.flatMap((a) => a.references),
     ),
-    cwes: [...new Set(advisories.flatMap((a) => a.cwes))].sort(),
+    cwes:
+      advisories.length === 1 && primary.cwes.length <= 1
+        ? [...primary.cwes]
+        : uniqueSorted(advisories.flatMap((a) => a.cwes)),
     kev: cve === undefined ? undefined : kev(cve),
     epss: cve === undefined ? undefined : epss(cve),
     advisories,
   };
 }
 
-/** Record-level ratings of every advisory of the group (taken in row order), ordered by source, type, vector. */
-function severitiesOf(rows: readonly AdvisoryRow[]): SeverityRating[] {
-  return [...rows]
-    .sort((a, b) => a.pk - b.pk)
-    .flatMap((r) => parseList<SeverityRating>(r.severities))
-    .sort((a, b) => cmp(a.source, b.source) || cmpNullable(a.type, b.type) || cmpNullable(a.vector, b.vector))
-    .map((r) => ({
-      source: r.source,
-      level: r.level,
-      ...(r.type === undefined ? {} : { type: r.type }),
-      ...(r.vector === undefined ? {} : { vector: r.vector }),
-      ...(r.score === undefined ? {} : { score: r.score }),
-    }));
+function compareRatings(a: SeverityRating, b: SeverityRating): number {
+  return cmp(a.source, b.source) || cmpNullable(a.type, b.type) || cmpNullable(a.vector, b.vector);
 }
 
-function uniqueBy<T>(items: T[], key: (t: T) => string): T[] {
+/** Record-level ratings of every advisory of the group (taken in row order), ordered by source, type, vector. */
+function severitiesOf(rows: readonly AdvisoryRow[]): SeverityRating[] {
+  const ordered = rows.length === 1 ? rows : [...rows].sort((a, b) => a.pk - b.pk);
+  const out: SeverityRating[] = [];
+  for (const row of ordered) {
+    for (const r of parseList<SeverityRating>(row.severities)) {
+      // a fresh object with the optional fields present only when set (stored JSON may carry nulls)
+      const rating: SeverityRating = { source: r.source, level: r.level };
+      if (r.type !== undefined) rating.type = r.type;
+      if (r.vector !== undefined) rating.vector = r.vector;
+      if (r.score !== undefined) rating.score = r.score;
+      out.push(rating);
+    }
+  }
+  return out.length > 1 ? out.sort(compareRatings) : out;
+}
+
+/** References without repeated URLs, first occurrence kept. */
+function uniqueUrls<T extends { url: string }>(items: readonly T[]): T[] {
+  if (items.length <= 1) return [...items];
   const seen = new Set<string>();
-  return items.filter((t) => (seen.has(key(t)) ? false : (seen.add(key(t)), true)));
+  const out: T[] = [];
+  for (const t of items) {
+    if (seen.has(t.url)) continue;
+    seen.add(t.url);
+    out.push(t);
+  }
+  return out;
+}
+
+function uniqueSorted(items: readonly string[]): string[] {
+  return [...new Set(items)].sort();
 }
 
 function count(db: Db, sql: string): number {

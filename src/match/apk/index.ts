@@ -26,10 +26,8 @@ export const apkDistro = {
   match(pkg, store, ctx) {
     const distro = distroOf(pkg, ctx);
     const release = distro?.id === 'alpine' ? apkRelease(distro) : undefined;
-    if (release === undefined) return Promise.resolve(emptyMatchResult());
+    if (release === undefined) return emptyMatchResult();
     const rows = lookupDistroRows(store, 'Alpine', [release], lookupNames(pkg));
-    return Promise.resolve(
-      evaluateRows(pkg, apk, rows, { distro: true, ecosystem: () => `Alpine:${release}` }),
-    );
+    return evaluateRows(pkg, apk, rows, { distro: true, ecosystem: () => `Alpine:${release}` });
   },
 } satisfies Matcher;

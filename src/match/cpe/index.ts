@@ -28,6 +28,6 @@ export const cpeBinary = {
   packageTypes: ['binary'],
   match(pkg, store) {
     const rows = cpeProducts(pkg).flatMap((key) => store.affected(CPE_ECOSYSTEM, key));
-    return Promise.resolve(evaluateRows(pkg, maven, rows, { distro: false, ecosystem: () => CPE_ECOSYSTEM }));
+    return evaluateRows(pkg, maven, rows, { distro: false, ecosystem: () => CPE_ECOSYSTEM });
   },
 } satisfies Matcher;

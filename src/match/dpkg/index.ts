@@ -38,13 +38,11 @@ export const dpkgDistro = {
   match(pkg, store, ctx) {
     const distro = distroOf(pkg, ctx);
     const ecosystem = distro === undefined ? undefined : ECOSYSTEMS[distro.id];
-    if (distro === undefined || ecosystem === undefined) return Promise.resolve(emptyMatchResult());
+    if (distro === undefined || ecosystem === undefined) return emptyMatchResult();
     const rows = lookupDistroRows(store, ecosystem, dpkgReleases(distro), lookupNames(pkg));
-    return Promise.resolve(
-      evaluateRows(pkg, dpkg, rows, {
-        distro: true,
-        ecosystem: (r) => `${r.ecosystem}:${r.distroRelease ?? ''}`,
-      }),
-    );
+    return evaluateRows(pkg, dpkg, rows, {
+      distro: true,
+      ecosystem: (r) => `${r.ecosystem}:${r.distroRelease ?? ''}`,
+    });
   },
 } satisfies Matcher;

@@ -40,14 +40,12 @@ export const rpmDistro = {
     const distro = distroOf(pkg, ctx);
     const ecosystem = distro === undefined ? undefined : ECOSYSTEMS[distro.id];
     const major = distro?.versionId === undefined ? undefined : /^\d+/.exec(distro.versionId)?.[0];
-    if (ecosystem === undefined || major === undefined) return Promise.resolve(emptyMatchResult());
+    if (ecosystem === undefined || major === undefined) return emptyMatchResult();
     const names = [...new Set(lookupNames(pkg).map(sourceName))];
     const rows = names.flatMap((n) => store.affected(ecosystem, n)).filter((r) => releaseMatches(r, major));
-    return Promise.resolve(
-      evaluateRows(pkg, rpm, rows, {
-        distro: true,
-        ecosystem: (r) => `${r.ecosystem}:${r.distroRelease ?? ''}`,
-      }),
-    );
+    return evaluateRows(pkg, rpm, rows, {
+      distro: true,
+      ecosystem: (r) => `${r.ecosystem}:${r.distroRelease ?? ''}`,
+    });
   },
 } satisfies Matcher;

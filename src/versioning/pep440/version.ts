@@ -104,20 +104,23 @@ export function publicOf(v: Pep440Parts): Pep440Parts {
   return { ...v, local: undefined };
 }
 
+/** The release without its trailing zeros (`''` is 0): `_cmpkey` strips them, so 1.0.0 == 1. */
+function significantLength(r: readonly string[]): number {
+  let end = r.length;
+  while (end > 0 && r[end - 1] === '') end--;
+  return end;
+}
+
 function compareRelease(a: readonly string[], b: readonly string[]): Comparison {
-  // _cmpkey strips trailing zeros, so 1.0.0 == 1; then tuples compare element-wise, shorter first.
-  const trim = (r: readonly string[]): readonly string[] => {
-    let end = r.length;
-    while (end > 0 && r[end - 1] === '') end--;
-    return r.slice(0, end);
-  };
-  const x = trim(a);
-  const y = trim(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const c = compareDigits(x[i] ?? '', y[i] ?? '');
+  // tuples compare element-wise after trimming, shorter first
+  const la = significantLength(a);
+  const lb = significantLength(b);
+  const n = Math.min(la, lb);
+  for (let i = 0; i < n; i++) {
+    const c = compareDigits(a[i] ?? '', b[i] ?? '');
     if (c !== 0) return c;
   }
-  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
+  return la === lb ? 0 : la < lb ? -1 : 1;
 }
 
 const PRE_RANK: Readonly<Record<PreLabel, number>> = { a: 0, b: 1, rc: 2 };
@@ -126,40 +129,33 @@ const PRE_RANK_DEV_ONLY = -1;
 /** _cmpkey: no pre-release sorts after rc. */
 const PRE_RANK_STABLE = 3;
 
-interface SuffixKey {
-  preRank: number;
-  preN: string;
-  postRank: number;
-  postN: string;
-  devRank: number;
-  devN: string;
+/** The `pre_rank` of packaging `_cmpkey`. */
+function preRank(v: Pep440Parts): number {
+  if (v.pre !== undefined) return PRE_RANK[v.pre.label];
+  return v.post === undefined && v.dev !== undefined ? PRE_RANK_DEV_ONLY : PRE_RANK_STABLE;
 }
 
-/** The `(pre_rank, pre_n, post_rank, post_n, dev_rank, dev_n)` suffix of packaging `_cmpkey`. */
-function suffixKey(v: Pep440Parts): SuffixKey {
-  let preRank = PRE_RANK_STABLE;
-  if (v.pre !== undefined) preRank = PRE_RANK[v.pre.label];
-  else if (v.post === undefined && v.dev !== undefined) preRank = PRE_RANK_DEV_ONLY;
-  return {
-    preRank,
-    preN: v.pre?.n ?? '',
-    postRank: v.post === undefined ? 0 : 1,
-    postN: v.post ?? '',
-    devRank: v.dev === undefined ? 1 : 0,
-    devN: v.dev ?? '',
-  };
-}
-
+/**
+ * The `(pre_rank, pre_n, post_rank, post_n, dev_rank, dev_n)` suffix of packaging `_cmpkey`, compared
+ * field by field without building the tuples (this runs for every range bound of every PyPI row).
+ */
 function compareSuffix(a: Pep440Parts, b: Pep440Parts): Comparison {
-  const x = suffixKey(a);
-  const y = suffixKey(b);
+  if (
+    a.pre === undefined &&
+    b.pre === undefined &&
+    a.post === undefined &&
+    b.post === undefined &&
+    a.dev === undefined &&
+    b.dev === undefined
+  )
+    return 0;
   return (
-    sign(x.preRank - y.preRank) ||
-    compareDigits(x.preN, y.preN) ||
-    sign(x.postRank - y.postRank) ||
-    compareDigits(x.postN, y.postN) ||
-    sign(x.devRank - y.devRank) ||
-    compareDigits(x.devN, y.devN)
+    sign(preRank(a) - preRank(b)) ||
+    compareDigits(a.pre?.n ?? '', b.pre?.n ?? '') ||
+    sign((a.post === undefined ? 0 : 1) - (b.post === undefined ? 0 : 1)) ||
+    compareDigits(a.post ?? '', b.post ?? '') ||
+    sign((a.dev === undefined ? 1 : 0) - (b.dev === undefined ? 1 : 0)) ||
+    compareDigits(a.dev ?? '', b.dev ?? '')
   );
 }
 

@@ -24,7 +24,8 @@ function parse(raw: string): Version | undefined {
 }
 
 function compare(a: Version, b: Version): Comparison {
-  return semverLib.compare(kind.unwrap(a), kind.unwrap(b));
+  // the instance method: `semverLib.compare` re-checks (and may re-construct) both arguments
+  return kind.unwrap(a).compare(kind.unwrap(b));
 }
 
 /**
