@@ -5,7 +5,8 @@
  * The DB is the generated OSV corpus of bench/vulndb.ts plus Debian-tracker rows for the image's real
  * source packages (fixed above and below the installed version, open, no-dsa), so the dpkg matcher does
  * real work. Also: matching alone (`matchSbom`) for 5,000 packages (the image's plus generated npm/PyPI
- * packages named like the corpus's).
+ * packages named like the corpus's), on as many threads as `corral scan` would use here, each run with a
+ * fresh DB handle as each scan opens its own; the first run (thread start, page cache) is printed too.
  * Targets: scan ≤ 2× the floor, peak RSS ≤ 300 MB; matching 5,000 packages < 200 ms.
  *
  * The DB is cached under `<test-env>/bench/` (first run: about a minute to generate and import).
@@ -19,6 +20,7 @@ import type { Package } from '../src/catalog/model.js';
 import { catalogImage } from '../src/catalog/run.js';
 import { openImage } from '../src/image/index.js';
 import { defaultLimits } from '../src/image/limits.js';
+import { closeMatchWorkers, lastParallelRun, workersFor } from '../src/match/parallel.js';
 import { matchSbom } from '../src/match/run.js';
 import type { Sbom } from '../src/sbom/model.js';
 import { importPath } from '../src/vulndb/import.js';
@@ -144,8 +146,14 @@ export interface ScanBenchResult {
   matchPackages: number;
   matchFindings: number;
   matchMs: number;
-  /** CPU time of the best matching run (the main thread only: matching is single-threaded). */
+  /** CPU time of the least costly matching run, every thread of the process. */
   matchCpuMs: number;
+  /** The first run: opens the DB, fills the page cache, starts the worker threads. */
+  firstMatchMs: number;
+  /** Threads matching shares its chunks between (this one and its workers). */
+  matchThreads: number;
+  /** Fraction of the chunks the workers matched in the fastest run. */
+  workerShare: number;
 }
 
 export async function measureScan(): Promise<ScanBenchResult> {
@@ -171,24 +179,40 @@ export async function measureScan(): Promise<ScanBenchResult> {
   await rm(outDir, { recursive: true, force: true });
 
   const big = syntheticSbom(sbom, MATCH_PACKAGES);
-  const store = openVulnStore(db);
   let matchMs = Infinity;
   let matchCpuMs = Infinity;
   let matchFindings = 0;
+  let workerShare = 0;
+  // the first run also opens the DB, fills the page cache and starts the worker threads
+  const firstStart = performance.now();
+  const cold = openVulnStore(db);
   try {
-    await matchSbom(big, store); // warm the page cache and the statement cache
-    for (let i = 0; i < RUNS; i++) {
-      const t = performance.now();
-      const cpu = process.cpuUsage();
-      const r = await matchSbom(big, store);
-      matchMs = Math.min(matchMs, performance.now() - t);
-      const used = process.cpuUsage(cpu);
-      matchCpuMs = Math.min(matchCpuMs, (used.user + used.system) / 1000);
-      matchFindings = r.findings.length;
-    }
+    await matchSbom(big, cold);
   } finally {
-    store.close();
+    cold.close();
   }
+  const firstMatchMs = performance.now() - firstStart;
+  for (let i = 0; i < RUNS; i++) {
+    // a fresh handle per run, as each `corral scan` opens its own (no statement or summary cache)
+    const t = performance.now();
+    const cpu = process.cpuUsage();
+    const store = openVulnStore(db);
+    try {
+      const r = await matchSbom(big, store);
+      matchFindings = r.findings.length;
+    } finally {
+      store.close();
+    }
+    const ms = performance.now() - t;
+    const used = process.cpuUsage(cpu);
+    if (ms < matchMs) {
+      const run = lastParallelRun();
+      workerShare = run === undefined || run.chunks === 0 ? 0 : run.workerChunks / run.chunks;
+    }
+    matchMs = Math.min(matchMs, ms);
+    matchCpuMs = Math.min(matchCpuMs, (used.user + used.system) / 1000);
+  }
+  await closeMatchWorkers();
   return {
     records,
     packages: sbom.packages.length,
@@ -201,6 +225,9 @@ export async function measureScan(): Promise<ScanBenchResult> {
     matchFindings,
     matchMs,
     matchCpuMs,
+    firstMatchMs,
+    matchThreads: 1 + workersFor(big.packages.length, undefined),
+    workerShare,
   };
 }
 
@@ -208,7 +235,6 @@ export function reportScan(r: ScanBenchResult): boolean {
   const timeOk = r.ratio <= TARGET_RATIO;
   const rssOk = r.peakRssMb <= TARGET_RSS_MB;
   const matchOk = r.matchMs < TARGET_MATCH_MS;
-  const cpuOk = r.matchCpuMs < TARGET_MATCH_MS;
   const mark = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
   process.stdout.write(
     [
@@ -218,9 +244,10 @@ export function reportScan(r: ScanBenchResult): boolean {
       `  ratio ${r.ratio.toFixed(2)}x (target ≤ ${TARGET_RATIO}x): ${mark(timeOk)}`,
       `  peak RSS ${r.peakRssMb.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB, ${(r.peakRssMb / TARGET_RSS_MB).toFixed(2)}x): ${mark(rssOk)}`,
       `  matching alone, ${r.matchPackages} packages: ${r.matchMs.toFixed(0)} ms, ${r.matchFindings} findings (target < ${TARGET_MATCH_MS} ms, ${(r.matchMs / TARGET_MATCH_MS).toFixed(2)}x): ${mark(matchOk)}`,
-      `    cpu time ${r.matchCpuMs.toFixed(0)} ms (${cpuOk ? 'within' : 'over'} the target: wall time above this is other processes' load; load average ${loadavg()
+      `    ${r.matchThreads} thread(s), workers matched ${(r.workerShare * 100).toFixed(0)}% of the chunks; first run (opens the DB, starts the threads) ${r.firstMatchMs.toFixed(0)} ms`,
+      `    cpu time ${r.matchCpuMs.toFixed(0)} ms, all threads (load average ${loadavg()
         .map((l) => l.toFixed(1))
-        .join(' ')})`,
+        .join(' ')}: wall time suffers when other processes hold the cores)`,
       '',
     ].join('\n'),
   );

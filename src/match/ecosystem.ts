@@ -10,7 +10,7 @@
 import { PackageURL } from 'packageurl-js';
 import type { Package, PackageType } from '../catalog/model.js';
 import { schemeFor } from '../versioning/registry.js';
-import { evaluateRows } from './evaluate-rows.js';
+import { evaluateRows, type RowSpec } from './evaluate-rows.js';
 import { emptyMatchResult, type Matcher } from './matcher.js';
 
 export const UPSTREAM_PURL_PROPERTY = 'corral:upstream:purl';
@@ -72,6 +72,18 @@ function lookupNamesOf(pkg: Package, spec: EcosystemSpec): string[] {
   return names;
 }
 
+/** The evaluation spec of each ecosystem, made once (thousands of packages share it). */
+const rowSpecs = new Map<EcosystemSpec, RowSpec>();
+function rowSpecOf(spec: EcosystemSpec): RowSpec {
+  let rowSpec = rowSpecs.get(spec);
+  if (rowSpec === undefined) {
+    const ecosystem = spec.osv;
+    rowSpec = { distro: false, ecosystem: () => ecosystem };
+    rowSpecs.set(spec, rowSpec);
+  }
+  return rowSpec;
+}
+
 function applicable(pkg: Package): EcosystemSpec | undefined {
   const spec = ECOSYSTEMS[pkg.type];
   if (spec === undefined || pkg.properties?.[UPSTREAM_PURL_PROPERTY] !== undefined) return undefined;
@@ -96,7 +108,11 @@ export const osvEcosystem = {
     const spec = applicable(pkg);
     const scheme = spec === undefined ? undefined : schemeFor(spec.osv);
     if (spec === undefined || scheme === undefined) return emptyMatchResult();
-    const rows = lookupNamesOf(pkg, spec).flatMap((n) => store.affected(spec.osv, n));
-    return evaluateRows(pkg, scheme, rows, { distro: false, ecosystem: () => spec.osv });
+    const names = lookupNamesOf(pkg, spec);
+    const rows =
+      names.length === 1
+        ? store.affected(spec.osv, names[0]!)
+        : names.flatMap((n) => store.affected(spec.osv, n));
+    return evaluateRows(pkg, scheme, rows, rowSpecOf(spec));
   },
 } satisfies Matcher;

@@ -145,15 +145,13 @@ export class MatchSession {
     try {
       for (const pkg of packages) {
         const tagged: Tagged[] = [];
-        const seen = new Set<string>();
+        const ncFrom = notComparable.length;
         for (const m of this.#byType.get(pkg.type) ?? []) {
           const r = m.match(pkg, this.#store, this.#ctx);
           for (const match of r.matches) tagged.push({ matcher: m.id, match });
           for (const nc of r.notComparable) {
             // one entry per (package, scheme), as several matchers may use one scheme
-            if (seen.has(nc.scheme)) continue;
-            seen.add(nc.scheme);
-            notComparable.push(nc);
+            if (!notComparable.slice(ncFrom).some((o) => o.scheme === nc.scheme)) notComparable.push(nc);
           }
         }
         if (tagged.length > 0) matched.push({ pkg, groups: groupByVulnerability(tagged) });
@@ -248,11 +246,16 @@ function primary(group: readonly Tagged[]): Tagged {
 
 function toFinding(pkg: Package, vuln: StoredVulnerability, group: readonly Tagged[]): Finding {
   const main = primary(group);
-  const rowRatings = group.flatMap((t) => (t.match.row.severity === undefined ? [] : [t.match.row.severity]));
-  const distroRatings = group
-    .filter((t) => t.match.distro)
-    .flatMap((t) => (t.match.row.severity ? [t.match.row.severity] : []));
-  const severities = uniqueRatings([...distroRatings, ...rowRatings, ...vuln.severities]);
+  // distro ratings first, then every row's, then the record-level ones (plain loops: thousands per scan)
+  const distroRatings: SeverityRating[] = [];
+  const rowRatings: SeverityRating[] = [];
+  for (const t of group) {
+    const rating = t.match.row.severity;
+    if (rating === undefined) continue;
+    if (t.match.distro) distroRatings.push(rating);
+    rowRatings.push(rating);
+  }
+  const severities = uniqueRatings(distroRatings, rowRatings, vuln.severities);
   const { level, cvssScore } = effectiveSeverity(severities, distroRatings);
   const { row } = main.match;
   const note =
@@ -260,22 +263,25 @@ function toFinding(pkg: Package, vuln: StoredVulnerability, group: readonly Tagg
     (main.match.fixState === 'wont-fix' || main.match.fixState === 'end-of-life'
       ? main.match.fixState
       : undefined);
-  return {
+  // built in the documented key order (reports keep it), optional fields only when set, without the
+  // temporary objects of conditional spreads
+  const finding = {
     vulnerability: toFindingVulnerability(vuln, severities),
     package: pkg,
     fixState: main.match.fixState,
-    ...(main.match.fixedIn !== undefined && { fixedIn: main.match.fixedIn }),
-    severity: level,
-    ...(cvssScore !== undefined && { cvssScore }),
-    matchedBy: {
-      matcher: main.matcher,
-      ecosystem: main.match.ecosystem,
-      package: main.match.package,
-      source: row.source,
-      detail: row.advisoryId,
-    },
-    ...(note !== undefined && { note }),
+  } as Finding;
+  if (main.match.fixedIn !== undefined) finding.fixedIn = main.match.fixedIn;
+  finding.severity = level;
+  if (cvssScore !== undefined) finding.cvssScore = cvssScore;
+  finding.matchedBy = {
+    matcher: main.matcher,
+    ecosystem: main.match.ecosystem,
+    package: main.match.package,
+    source: row.source,
+    detail: row.advisoryId,
   };
+  if (note !== undefined) finding.note = note;
+  return finding;
 }
 
 /** Internal advisory keys of per-package feeds (`DEBIAN-CVE-…/openssl`, `ALPINE-…/v3.20/…`) are not ids. */
@@ -287,35 +293,47 @@ function toFindingVulnerability(
   vuln: StoredVulnerability,
   severities: SeverityRating[],
 ): FindingVulnerability {
-  const ids = [vuln.id, ...vuln.aliases].filter(isPublicId);
-  const id = ids.find((a) => a.startsWith('CVE-')) ?? ids[0] ?? vuln.id;
-  return {
-    id,
-    aliases: [...new Set(ids.filter((a) => a !== id))].sort(),
-    ...(vuln.summary !== undefined && { summary: vuln.summary }),
-    ...(vuln.published !== undefined && { published: vuln.published }),
-    severities,
-    references: vuln.references,
-    cwes: vuln.cwes,
-    ...(vuln.kev !== undefined && {
-      kev: {
-        dateAdded: vuln.kev.dateAdded,
-        ...(vuln.kev.dueDate !== undefined && { dueDate: vuln.kev.dueDate }),
-        knownRansomware: vuln.kev.knownRansomware,
-      },
-    }),
-    ...(vuln.epss !== undefined && {
-      epss: { score: vuln.epss.score, percentile: vuln.epss.percentile, date: vuln.epss.date },
-    }),
-  };
+  const ids = vuln.aliases.length === 0 ? [vuln.id] : [vuln.id, ...vuln.aliases];
+  const publicIds = ids.filter(isPublicId);
+  const id = publicIds.find((a) => a.startsWith('CVE-')) ?? publicIds[0] ?? vuln.id;
+  const aliases = publicIds.length <= 1 ? [] : [...new Set(publicIds.filter((a) => a !== id))].sort();
+  // the documented key order, optional fields only when set
+  const out = { id, aliases } as FindingVulnerability;
+  if (vuln.summary !== undefined) out.summary = vuln.summary;
+  if (vuln.published !== undefined) out.published = vuln.published;
+  out.severities = severities;
+  out.references = vuln.references;
+  out.cwes = vuln.cwes;
+  if (vuln.kev !== undefined) {
+    out.kev = {
+      dateAdded: vuln.kev.dateAdded,
+      ...(vuln.kev.dueDate !== undefined && { dueDate: vuln.kev.dueDate }),
+      knownRansomware: vuln.kev.knownRansomware,
+    };
+  }
+  if (vuln.epss !== undefined) {
+    out.epss = { score: vuln.epss.score, percentile: vuln.epss.percentile, date: vuln.epss.date };
+  }
+  return out;
 }
 
-function uniqueRatings(ratings: readonly SeverityRating[]): SeverityRating[] {
-  const seen = new Set<string>();
-  return ratings.filter((r) => {
-    const key = `${r.source}\u0000${r.type ?? ''}\u0000${r.vector ?? ''}\u0000${r.level}\u0000${r.score ?? ''}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
+function sameRating(a: SeverityRating, b: SeverityRating): boolean {
+  return (
+    a.source === b.source &&
+    a.type === b.type &&
+    a.vector === b.vector &&
+    a.level === b.level &&
+    a.score === b.score
+  );
+}
+
+/** The ratings of `lists` in order without repeats, first occurrence kept (a handful per finding). */
+function uniqueRatings(...lists: (readonly SeverityRating[])[]): SeverityRating[] {
+  const out: SeverityRating[] = [];
+  for (const list of lists) {
+    for (const r of list) if (!out.some((o) => sameRating(o, r))) out.push(r);
+  }
+  return out;
 }
 
 function compareFindings(a: Finding, b: Finding): number {

@@ -155,6 +155,24 @@ function compareRows(a: AffectedRow, b: AffectedRow): number {
   );
 }
 
+/**
+ * {@link compareRows} order, stable, in place. A lookup returns a handful of rows, and
+ * `Array.prototype.sort` allocates a work array per call (≈ 7 MB per 5,000 packages).
+ */
+function sortRows(rows: AffectedRow[]): AffectedRow[] {
+  if (rows.length > 16) return rows.sort(compareRows);
+  for (let i = 1; i < rows.length; i++) {
+    const row = rows[i]!;
+    let j = i - 1;
+    while (j >= 0 && compareRows(rows[j]!, row) > 0) {
+      rows[j + 1] = rows[j]!;
+      j--;
+    }
+    rows[j + 1] = row;
+  }
+  return rows;
+}
+
 function opt(v: string | null): string | undefined {
   return v ?? undefined;
 }
@@ -178,8 +196,8 @@ export class VulnStore {
   readonly #snapshot: boolean;
   #summary: DbSummary | undefined;
   #byPackages: Statement<[string, string], [pkg: string, entry: string]> | undefined;
-  /** `ecosystem NUL package` → entry column values, in `#byPackage` order (see prefetchAffected). */
-  #prefetched: Map<string, string[]> | undefined;
+  /** ecosystem → package → entry column values, in `#byPackage` order (see prefetchAffected). */
+  #prefetched: Map<string, Map<string, string[]>> | undefined;
 
   /**
    * Wraps an open DB handle (tests, the writer's own DB); see {@link openVulnStore}. `snapshot`: the
@@ -210,13 +228,13 @@ export class VulnStore {
   affected(ecosystem: string, pkg: string, distroRelease?: string): AffectedRow[] {
     const rows =
       distroRelease === undefined
-        ? (this.#prefetched?.get(`${ecosystem}\u0000${pkg}`) ?? this.#byPackage.all(ecosystem, pkg))
+        ? (this.#prefetched?.get(ecosystem)?.get(pkg) ?? this.#byPackage.all(ecosystem, pkg))
         : this.#byPackageRelease.all(ecosystem, pkg, distroRelease.toLowerCase());
     const out = rows.map((entry) => toAffected(ecosystem, pkg, entry));
     // Sorted here rather than in SQL (no temp B-tree per lookup). The order depends on content only, and
     // on the entry's position within its advisory (`seq`), so a DB patched by a delta sorts like the
     // original.
-    return out.length > 1 ? out.sort(compareRows) : out;
+    return sortRows(out);
   }
 
   /**
@@ -226,8 +244,11 @@ export class VulnStore {
    * much as the lookup itself; a scan of thousands of language packages prefetches per ecosystem.
    */
   prefetchAffected(ecosystem: string, names: Iterable<string>): void {
-    const cache = (this.#prefetched ??= new Map<string, string[]>());
-    const wanted = [...new Set(names)].filter((n) => !cache.has(`${ecosystem}\u0000${n}`)).sort();
+    const prefetched = (this.#prefetched ??= new Map<string, Map<string, string[]>>());
+    let cache = prefetched.get(ecosystem);
+    if (cache === undefined) prefetched.set(ecosystem, (cache = new Map<string, string[]>()));
+    const known = cache;
+    const wanted = [...new Set(names)].filter((n) => !known.has(n)).sort();
     const st = (this.#byPackages ??= this.#db
       .prepare<[string, string], [pkg: string, entry: string]>(
         `SELECT package, entry FROM affected WHERE ecosystem = ? AND package ${IN_JSON} ORDER BY package, distro_release, advisory, seq`,
@@ -239,7 +260,7 @@ export class VulnStore {
       for (const n of part) {
         const list: string[] = [];
         lists.set(n, list);
-        cache.set(`${ecosystem}\u0000${n}`, list);
+        cache.set(n, list);
       }
       // rows come grouped by package: one map lookup per package, not per row
       let current: string | undefined;
