@@ -7,7 +7,7 @@ import { sign as cryptoSign } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import {
   attestImage,
   checkTrust,
@@ -28,6 +28,7 @@ import { OCI_MANIFEST } from '../../src/image/registry/media-types.js';
 import { buildOciLayout, pushToRegistry } from '../helpers/build-image.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { plainRegistry, registry, type AuthRegistry } from '../helpers/env.js';
+import { authRegistryFlags, authRegistryOptions } from './auth-registry.js';
 
 interface ManifestDoc {
   mediaType: string;
@@ -71,6 +72,18 @@ async function pushImage(repo: string, tag: string, content: string): Promise<st
   return pushToRegistry(dir, 'v1', `${reg.host}/${repo}:${tag}`, { creds: reg, caFile: reg.caFile });
 }
 
+/**
+ * The TLS + basic-auth registry for a test (undefined: the test skips, or fails under `CI=true`); the
+ * first call connects the shared `client`, and `regFlags` log the CLI in to it.
+ */
+function connectRegistry(t: TestContext): AuthRegistry | undefined {
+  const r = registry(t);
+  if (!r) return undefined;
+  client ??= createRegistryClient(r.host, authRegistryOptions(r));
+  regFlags = authRegistryFlags(r);
+  return r;
+}
+
 async function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return runCli(args, { CORRAL_PASSWORD: PASSWORD, ...env });
 }
@@ -109,13 +122,8 @@ describe('corral sign / attest / verify against a TLS + auth registry', () => {
   });
 
   test('round trip, cosign layout in the registry, and every tampering fails with a clear reason', async (t) => {
-    reg = registry(t);
+    reg = connectRegistry(t);
     if (!reg) return;
-    client = createRegistryClient(reg.host, {
-      caFiles: [reg.caFile],
-      credentials: { username: reg.user, password: reg.password },
-    });
-    regFlags = ['--ca-file', reg.caFile, '--username', reg.user, '--password', reg.password];
     const repo = `attest/${RUN}/app`;
     const ref = `${reg.host}/${repo}:v1`;
     const digest = await pushImage(repo, 'v1', 'one');
@@ -239,7 +247,7 @@ describe('corral sign / attest / verify against a TLS + auth registry', () => {
     const alicePem = await readFile(alice.pub, 'utf8');
     const evidence = await checkTrust(ref, {
       publicKeys: [alicePem],
-      registry: { caFiles: [reg.caFile], credentials: { username: reg.user, password: reg.password } },
+      registry: authRegistryOptions(reg),
     });
     assert.deepEqual(evidence.signatures, [
       { keyFingerprint: keyFingerprint(alicePem), dockerReference: `${reg.host}/${repo}` },
@@ -276,13 +284,8 @@ describe('corral sign / attest / verify against a TLS + auth registry', () => {
   });
 
   test('a modified payload, a moved tag, copied signatures and an unlisted signer all fail', async (t) => {
-    reg = registry(t);
+    reg = connectRegistry(t);
     if (!reg) return;
-    client ??= createRegistryClient(reg.host, {
-      caFiles: [reg.caFile],
-      credentials: { username: reg.user, password: reg.password },
-    });
-    regFlags = ['--ca-file', reg.caFile, '--username', reg.user, '--password', reg.password];
     const repo = `attest/${RUN}/tamper`;
     const ref = `${reg.host}/${repo}:v1`;
     const digestA = await pushImage(repo, 'v1', 'A');
@@ -375,7 +378,7 @@ describe('corral sign / attest / verify against a TLS + auth registry', () => {
     // library API reports the same, and nothing valid
     const evidence = await checkTrust(ref, {
       publicKeys: [await readFile(alice.pub, 'utf8')],
-      registry: { caFiles: [reg.caFile], credentials: { username: reg.user, password: reg.password } },
+      registry: authRegistryOptions(reg),
     });
     assert.deepEqual(evidence.signatures, []);
     assert.deepEqual(evidence.attestations, []);

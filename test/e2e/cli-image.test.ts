@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildOciLayout, pushToRegistry } from '../helpers/build-image.js';
 import { runCli } from '../helpers/cli.js';
 import { registry } from '../helpers/env.js';
+import { assertCleanError } from './cli-errors.js';
 
 const DEMO = 'demo/demo-image.tar';
 let work: string;
@@ -18,14 +19,6 @@ before(async () => {
 after(async () => {
   await rm(work, { recursive: true, force: true });
 });
-
-/** An error is one line plus an optional hint line, never a stack trace. */
-function assertCleanError(stderr: string, code: string): void {
-  const lines = stderr.trim().split('\n');
-  assert.ok(lines.length <= 2, `expected ≤ 2 lines, got:\n${stderr}`);
-  assert.match(lines[0] ?? '', new RegExp(`^error \\[${code}\\]: `));
-  assert.doesNotMatch(stderr, /\n\s+at /);
-}
 
 describe('corral image inspect', () => {
   it('prints JSON for scripts', async () => {

@@ -16,6 +16,7 @@ import { introducedInLayer } from '../../src/sbom/package-layer.js';
 import { buildOciLayout } from '../helpers/build-image.js';
 import { runCli } from '../helpers/cli.js';
 import { validateCycloneDx, validateSpdx } from '../support/sbom-validate.js';
+import { assertCleanError } from './cli-errors.js';
 
 const DEMO = 'demo/demo-image.tar';
 let work: string;
@@ -46,12 +47,6 @@ before(async () => {
 after(async () => {
   await rm(work, { recursive: true, force: true });
 });
-
-function assertCleanError(stderr: string, code: string): void {
-  const lines = stderr.trim().split('\n');
-  assert.ok(lines.length <= 2, `expected ≤ 2 lines, got:\n${stderr}`);
-  assert.match(lines[0] ?? '', new RegExp(`^error \\[${code}\\]: `));
-}
 
 const key = (s: Sbom): string[] =>
   s.packages.map((p) => `${p.type} ${p.name} ${p.version} ${introducedInLayer(p) ?? '-'}`).sort();

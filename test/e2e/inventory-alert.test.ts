@@ -13,14 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { openInventory } from '../../src/inventory/store.js';
 import type { Alert, WhereImage } from '../../src/inventory/types.js';
 import { CorralClient } from '../../src/server/client.js';
 import { importPath } from '../../src/vulndb/import.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { dockerHost } from '../helpers/env.js';
 import { buildFixtureDb } from '../support/fixture-vulndb.js';
 import {
+  createTestInventory,
   docker,
   dockerCleanup,
   loadTestImage,
@@ -28,15 +28,14 @@ import {
   runContainer,
   startAgentProcess,
   startServerProcess,
-  startWebhookReceiver,
   validSignature,
   waitFor,
-  writeE2eFeed,
   type CorralProcess,
   type ServerProcess,
   type TestImage,
+  type TestInventory,
 } from './inventory-fixtures.js';
-import { freshPostgres } from './server-fixtures.js';
+import { E2E_PACKAGE, startReceiver, writeOsvFeed } from './server-fixtures.js';
 
 const host = dockerHost();
 const skip = host === undefined ? 'needs the test Docker Engine (CORRAL_TEST_DOCKER_HOST)' : false;
@@ -49,32 +48,27 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     const cve = `CVE-2031-${1000 + Math.floor(Math.random() * 8999)}`;
     const secret = randomBytes(16).toString('hex');
     let work: string;
-    let database: string | undefined;
-    let dropDb: (() => Promise<void>) | undefined;
+    let inventory: TestInventory | undefined;
     let vulndb: string;
     let server: ServerProcess | undefined;
     let agent: CorralProcess | undefined;
-    let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+    let receiver: Awaited<ReturnType<typeof startReceiver>>;
     let client: CorralClient;
     let viewerToken: string;
     let web: TestImage;
     let worker: TestImage;
     const containers: string[] = [];
 
+    /** `corral where <cve> --running --json` against the server, as the viewer: what a user runs. */
+    const whereRunningCli = (): Promise<CliResult> =>
+      runCli(['where', cve, '--running', '--json', '--server', server!.url, '--token', viewerToken]);
+
     before(async () => {
       work = await mkdtemp(join(tmpdir(), `corral-alert-${dialect}-`));
-      if (dialect === 'postgres') {
-        const pgDb = await freshPostgres();
-        if (pgDb === undefined) return;
-        database = pgDb.url;
-        dropDb = () => pgDb.drop();
-      } else {
-        database = join(work, 'inventory.db');
-      }
-      const store = await openInventory(database);
-      const agentToken = (await store.createToken('e2e-agent', 'agent')).token;
-      viewerToken = (await store.createToken('e2e-viewer', 'viewer')).token;
-      await store.close();
+      const inv = await createTestInventory(work, dialect, { 'e2e-agent': 'agent', 'e2e-viewer': 'viewer' });
+      if (inv === undefined) return;
+      inventory = inv;
+      viewerToken = inv.tokens['e2e-viewer'];
 
       vulndb = await buildFixtureDb(work, [LANGUAGES_CASE]);
       web = await loadTestImage(work, h, `alert-web-${dialect}`, '1.0.0');
@@ -83,12 +77,16 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await runContainer(h, web.ref, `alert-web-${suffix}`, { [E2E_SCOPE_LABEL]: suffix }),
         await runContainer(h, worker.ref, `alert-worker-${suffix}`, { [E2E_SCOPE_LABEL]: suffix }),
       );
-      receiver = await startWebhookReceiver();
-      server = await startServerProcess({ database, vulndb, webhook: { url: receiver.url, secret } });
+      receiver = await startReceiver();
+      server = await startServerProcess({
+        database: inv.database,
+        vulndb,
+        webhook: { url: receiver.url, secret },
+      });
       client = new CorralClient({ url: server.url, token: viewerToken });
       agent = startAgentProcess({
         server: server.url,
-        token: agentToken,
+        token: inv.tokens['e2e-agent'],
         dockerHost: h,
         hostName: `alert-host-${suffix}`,
         extra: ['--heartbeat-interval', '1', '--label', `${E2E_SCOPE_LABEL}=${suffix}`],
@@ -105,12 +103,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         containers,
         [web?.ref, worker?.ref].filter((x): x is string => x !== undefined),
       );
-      await dropDb?.();
+      await inventory?.drop();
       await rm(work, { recursive: true, force: true });
     });
 
     it('alerts once for the one affected running container, signed; where lists it; stop is seen', async (t) => {
-      if (database === undefined) return t.skip('CORRAL_TEST_POSTGRES not set');
+      if (inventory === undefined) return t.skip('CORRAL_TEST_POSTGRES not set');
       const hostName = `alert-host-${suffix}`;
       // the agent reports both containers and pushes both images (catalogued from the daemon)
       await waitFor(
@@ -137,8 +135,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal(before.length, 0);
 
       // a new feed adds the CVE (affects corral-e2e-lib < 2.0.0: the web image only)
-      const feed = await writeE2eFeed(join(work, 'feed'), cve);
-      await importPath(vulndb, join(feed, 'osv'), { source: 'osv' });
+      await importPath(vulndb, await writeOsvFeed(join(work, 'feed'), cve), { source: 'osv' });
 
       const hook = await waitFor('the webhook delivery', async () => receiver.received[0], 60_000, 200).catch(
         (err: unknown) => {
@@ -172,23 +169,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal(alerts.length, 1, JSON.stringify(alerts));
 
       // corral where CVE --running lists the web image and its running container
-      const where = await runCli([
-        'where',
-        cve,
-        '--running',
-        '--json',
-        '--server',
-        server!.url,
-        '--token',
-        viewerToken,
-      ]);
+      const where = await whereRunningCli();
       assert.equal(where.code, 0, where.stderr);
       const images = JSON.parse(where.stdout) as WhereImage[];
       const hit = images.find((i) => i.digest === web.id);
       assert.ok(hit, where.stdout);
-      assert.ok(
-        hit.matches.some((m) => m.package.name === 'corral-e2e-lib' && m.package.version === '1.0.0'),
-      );
+      assert.ok(hit.matches.some((m) => m.package.name === E2E_PACKAGE && m.package.version === '1.0.0'));
       assert.deepEqual(
         hit.deployments.map((d) => d.containerId),
         [containers[0]],
@@ -211,16 +197,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const latency = Date.now() - t0;
       t.diagnostic(`docker stop → where --running updated in ${latency} ms`);
       assert.ok(latency < 5_000, `${latency} ms`);
-      const cli = await runCli([
-        'where',
-        cve,
-        '--running',
-        '--json',
-        '--server',
-        server!.url,
-        '--token',
-        viewerToken,
-      ]);
+      const cli = await whereRunningCli();
       assert.equal(cli.code, 0, cli.stderr);
       assert.ok(
         !(JSON.parse(cli.stdout) as WhereImage[]).some((i) =>

@@ -4,20 +4,20 @@
  * complete. Runs on SQLite and on PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openInventory } from '../../src/inventory/store.js';
 import { CorralClient } from '../../src/server/client.js';
 import {
+  createTestInventory,
   runLoadProcess,
   startServerProcess,
   writeRealSbom,
   type ServerProcess,
+  type TestInventory,
 } from './inventory-fixtures.js';
-import { freshPostgres } from './server-fixtures.js';
+import { randomDigest } from './server-fixtures.js';
 
 const PUSHES = 200;
 const KILL_AFTER_ACKS = 15;
@@ -25,47 +25,34 @@ const KILL_AFTER_ACKS = 15;
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`server killed mid-ingest (${dialect})`, { timeout: 600_000 }, () => {
     let work: string;
-    let database: string | undefined;
-    let dropDb: (() => Promise<void>) | undefined;
+    let inventory: TestInventory<'load' | 'viewer'> | undefined;
     let server: ServerProcess | undefined;
-    let ciToken: string;
-    let viewer: string;
 
     before(async () => {
       work = await mkdtemp(join(tmpdir(), `corral-crash-${dialect}-`));
-      if (dialect === 'postgres') {
-        const pgDb = await freshPostgres();
-        if (pgDb === undefined) return;
-        database = pgDb.url;
-        dropDb = () => pgDb.drop();
-      } else {
-        database = join(work, 'inventory.db');
-      }
-      const store = await openInventory(database);
-      ciToken = (await store.createToken('load', 'ci')).token;
-      viewer = (await store.createToken('viewer', 'viewer')).token;
-      await store.close();
+      inventory = await createTestInventory(work, dialect, { load: 'ci', viewer: 'viewer' });
     });
 
     after(async () => {
       await server?.stop('SIGKILL');
-      await dropDb?.();
+      await inventory?.drop();
       await rm(work, { recursive: true, force: true });
     });
 
     it('every acknowledged push survives a SIGKILL', async (t) => {
-      if (database === undefined) return t.skip('CORRAL_TEST_POSTGRES not set');
+      if (inventory === undefined) return t.skip('CORRAL_TEST_POSTGRES not set');
+      const { database, tokens } = inventory;
       const sbom = await writeRealSbom(work);
       server = await startServerProcess({ database });
       const victim = server;
-      const digests = Array.from({ length: PUSHES }, () => `sha256:${randomBytes(32).toString('hex')}`);
+      const digests = Array.from({ length: PUSHES }, randomDigest);
       let acks = 0;
       let killedAt = -1;
       const results = await runLoadProcess(
         work,
         {
           servers: [server.url],
-          token: ciToken,
+          token: tokens.load,
           sbomFile: sbom.file,
           digests,
           concurrency: 8,
@@ -87,7 +74,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.ok(unanswered > 0, 'the kill happened mid-ingest');
 
       server = await startServerProcess({ database });
-      const client = new CorralClient({ url: server.url, token: viewer });
+      const client = new CorralClient({ url: server.url, token: tokens.viewer });
       try {
         const missing: string[] = [];
         for (const d of acknowledged) {

@@ -1,22 +1,76 @@
 /**
- * Shared parts of the inventory end-to-end tests (issue 7): runnable images built in the test and
- * loaded into the real Docker Engine, containers, a fixture OSV feed, a webhook receiver, and polling.
+ * Shared parts of the inventory end-to-end tests (issue 7): the inventory database of a suite, runnable
+ * images built in the test and loaded into the real Docker Engine, containers, HMAC checks, polling,
+ * and `corral server` / `corral agent` child processes. The fixture package, its OSV feed and the
+ * webhook receiver are in server-fixtures.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { catalogImage } from '../../src/catalog/run.js';
 import { defaultLimits, openImage } from '../../src/image/index.js';
+import { openInventory } from '../../src/inventory/store.js';
+import type { Role } from '../../src/inventory/types.js';
 import { buildDockerArchive, buildOciLayout, dockerLoad, runTool } from '../helpers/build-image.js';
+import { debianRootFiles, npmPackageFiles } from './image-files.js';
 import type { LoadPlan, LoadResult } from './inventory-load.js';
+import { E2E_PACKAGE, freshPostgres } from './server-fixtures.js';
 
-/** The npm package the fixture feed hits: version 1.0.0 is vulnerable, 2.0.0 is fixed. */
-export const E2E_PACKAGE = 'corral-e2e-lib';
 export const BUSYBOX = '/bin/busybox';
+
+export interface TestInventory<Name extends string = string> {
+  /** What `corral server --database` takes: the SQLite file or the PostgreSQL URL. */
+  database: string;
+  /** The API token created for each requested token name. */
+  tokens: Record<Name, string>;
+  /** Drops the PostgreSQL database; nothing for SQLite (the file goes with the suite's work dir). */
+  drop(): Promise<void>;
+}
+
+/**
+ * The inventory database a suite runs against, with its API tokens created before any server starts:
+ * `<work>/inventory.db` for `sqlite`, a fresh database for `postgres` (undefined when the test
+ * environment has no PostgreSQL: the test then skips, or fails under `CI=true`). `tokens` maps each
+ * token name to its role.
+ *
+ * @example
+ * const inv = await createTestInventory(work, 'postgres', { 'e2e-agent': 'agent', 'e2e-viewer': 'viewer' });
+ * if (inv === undefined) return;
+ * await startServerProcess({ database: inv.database });
+ * startAgentProcess({ token: inv.tokens['e2e-agent'], … });
+ */
+export async function createTestInventory<const Name extends string>(
+  work: string,
+  dialect: 'sqlite' | 'postgres',
+  tokens: Record<Name, Role>,
+): Promise<TestInventory<Name> | undefined> {
+  let database = join(work, 'inventory.db');
+  let drop = async (): Promise<void> => {};
+  if (dialect === 'postgres') {
+    const pgDb = await freshPostgres();
+    if (pgDb === undefined) return undefined;
+    database = pgDb.url;
+    drop = () => pgDb.drop();
+  }
+  try {
+    const store = await openInventory(database);
+    try {
+      const created = {} as Record<Name, string>;
+      for (const [name, role] of Object.entries(tokens) as [Name, Role][]) {
+        created[name] = (await store.createToken(name, role)).token;
+      }
+      return { database, tokens: created, drop };
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+}
 
 export interface TestImage {
   ref: string;
@@ -53,15 +107,7 @@ export async function loadTestImage(
       },
       {
         createdBy: 'COPY . /app',
-        files: [
-          { path: '/app/', type: 'dir' },
-          { path: '/app/node_modules/', type: 'dir' },
-          { path: `/app/node_modules/${E2E_PACKAGE}/`, type: 'dir' },
-          {
-            path: `/app/node_modules/${E2E_PACKAGE}/package.json`,
-            content: JSON.stringify({ name: E2E_PACKAGE, version: libVersion, license: 'MIT' }),
-          },
-        ],
+        files: npmPackageFiles(E2E_PACKAGE, libVersion),
       },
     ],
   });
@@ -94,71 +140,6 @@ export async function runContainer(
 export async function dockerCleanup(host: string, containers: string[], images: string[]): Promise<void> {
   if (containers.length > 0) await docker(host, 'rm', '-f', ...containers).catch(() => '');
   if (images.length > 0) await docker(host, 'rmi', '-f', ...images).catch(() => '');
-}
-
-/**
- * An OSV feed directory (`<dir>/osv/<id>.json`) with one advisory: `cve` affects `E2E_PACKAGE` below 2.0.0.
- * Returns the case directory for `buildFixtureDb` / `corral db import`.
- */
-export async function writeE2eFeed(dir: string, cve: string): Promise<string> {
-  const osv = join(dir, 'osv');
-  await mkdir(osv, { recursive: true });
-  const ghsa = `GHSA-e2e0-${randomBytes(2).toString('hex')}-abcd`;
-  await writeFile(
-    join(osv, `${ghsa}.json`),
-    JSON.stringify({
-      schema_version: '1.6.0',
-      id: ghsa,
-      modified: new Date().toISOString(),
-      published: '2026-11-01T00:00:00Z',
-      aliases: [cve],
-      summary: `Remote code execution in ${E2E_PACKAGE}`,
-      details: `${E2E_PACKAGE} before 2.0.0 runs code it should not.`,
-      severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
-      affected: [
-        {
-          package: { ecosystem: 'npm', name: E2E_PACKAGE, purl: `pkg:npm/${E2E_PACKAGE}` },
-          ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0.0' }] }],
-        },
-      ],
-      references: [{ type: 'ADVISORY', url: `https://example.invalid/${cve}` }],
-      database_specific: { severity: 'CRITICAL' },
-    }),
-  );
-  return dir;
-}
-
-export interface ReceivedHook {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A loopback webhook receiver that records every POST. */
-export async function startWebhookReceiver(): Promise<{
-  url: string;
-  received: ReceivedHook[];
-  close(): Promise<void>;
-}> {
-  const received: ReceivedHook[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** True when `header` is `sha256=<hex HMAC-SHA256(secret, body)>`. */
@@ -327,27 +308,8 @@ export async function writeRealSbom(work: string): Promise<{ file: string; packa
   await buildOciLayout(layout, {
     tag: 'v1',
     layers: [
-      {
-        files: [
-          { path: '/etc/', type: 'dir' },
-          { path: '/etc/os-release', content: await readFile('/etc/os-release') },
-          { path: '/var/', type: 'dir' },
-          { path: '/var/lib/', type: 'dir' },
-          { path: '/var/lib/dpkg/', type: 'dir' },
-          { path: '/var/lib/dpkg/status', content: await readFile('/var/lib/dpkg/status') },
-        ],
-      },
-      {
-        files: [
-          { path: '/app/', type: 'dir' },
-          { path: '/app/node_modules/', type: 'dir' },
-          { path: `/app/node_modules/${E2E_PACKAGE}/`, type: 'dir' },
-          {
-            path: `/app/node_modules/${E2E_PACKAGE}/package.json`,
-            content: JSON.stringify({ name: E2E_PACKAGE, version: '1.0.0', license: 'MIT' }),
-          },
-        ],
-      },
+      { files: debianRootFiles(await readFile('/var/lib/dpkg/status'), await readFile('/etc/os-release')) },
+      { files: npmPackageFiles(E2E_PACKAGE, '1.0.0') },
     ],
   });
   const limits = defaultLimits();

@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { openInventory } from '../../src/inventory/store.js';
 import type { Deployment } from '../../src/inventory/types.js';
 import { CorralClient } from '../../src/server/client.js';
 import { dockerHost } from '../helpers/env.js';
 import {
+  createTestInventory,
   docker,
   dockerCleanup,
   loadTestImage,
@@ -30,8 +30,8 @@ import {
   type CorralProcess,
   type ServerProcess,
   type TestImage,
+  type TestInventory,
 } from './inventory-fixtures.js';
-import { freshPostgres } from './server-fixtures.js';
 
 const host = dockerHost();
 const skip = host === undefined ? 'needs the test Docker Engine (CORRAL_TEST_DOCKER_HOST)' : false;
@@ -42,18 +42,16 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     const suffix = randomBytes(3).toString('hex');
     const hostName = `outage-host-${suffix}`;
     let work: string;
-    let database: string | undefined;
-    let dropDb: (() => Promise<void>) | undefined;
+    let inventory: TestInventory<'e2e-agent' | 'e2e-viewer'> | undefined;
     let server: ServerProcess | undefined;
     let agent: CorralProcess | undefined;
-    let agentToken: string;
     let client: CorralClient | undefined;
     let image: TestImage;
     const containers: string[] = [];
 
     const startServer = async (port?: number): Promise<ServerProcess> => {
       server = await startServerProcess({
-        database: database!,
+        database: inventory!.database,
         staleAfter: '2s',
         ...(port !== undefined && { port }),
       });
@@ -62,7 +60,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     const startAgent = (): CorralProcess => {
       agent = startAgentProcess({
         server: server!.url,
-        token: agentToken,
+        token: inventory!.tokens['e2e-agent'],
         dockerHost: h,
         hostName,
         agentId: `outage-${suffix}`,
@@ -85,25 +83,15 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     before(async () => {
       work = await mkdtemp(join(tmpdir(), `corral-outage-${dialect}-`));
-      if (dialect === 'postgres') {
-        const pgDb = await freshPostgres();
-        if (pgDb === undefined) return;
-        database = pgDb.url;
-        dropDb = () => pgDb.drop();
-      } else {
-        database = join(work, 'inventory.db');
-      }
-      const store = await openInventory(database);
-      agentToken = (await store.createToken('e2e-agent', 'agent')).token;
-      const viewer = (await store.createToken('e2e-viewer', 'viewer')).token;
-      await store.close();
+      inventory = await createTestInventory(work, dialect, { 'e2e-agent': 'agent', 'e2e-viewer': 'viewer' });
+      if (inventory === undefined) return;
       image = await loadTestImage(work, h, `outage-${dialect}`, '1.0.0');
       containers.push(
         await runContainer(h, image.ref, `outage-a-${suffix}`, { [E2E_SCOPE_LABEL]: suffix }),
         await runContainer(h, image.ref, `outage-b-${suffix}`, { [E2E_SCOPE_LABEL]: suffix }),
       );
       await startServer();
-      client = new CorralClient({ url: server!.url, token: viewer });
+      client = new CorralClient({ url: server!.url, token: inventory.tokens['e2e-viewer'] });
     });
 
     after(async () => {
@@ -111,12 +99,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await server?.stop();
       await client?.close();
       await dockerCleanup(h, containers, image ? [image.ref] : []);
-      await dropDb?.();
+      await inventory?.drop();
       await rm(work, { recursive: true, force: true });
     });
 
     it('server outage: the agent buffers events and resynchronises; agent outage: stale, not deleted', async (t) => {
-      if (database === undefined) return t.skip('CORRAL_TEST_POSTGRES not set');
+      if (inventory === undefined) return t.skip('CORRAL_TEST_POSTGRES not set');
       const [a, b] = containers as [string, string];
       startAgent();
       await waitFor(

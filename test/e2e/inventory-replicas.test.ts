@@ -6,29 +6,28 @@
  * affected running image), not twice.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { openInventory } from '../../src/inventory/store.js';
 import type { ImageSummary } from '../../src/inventory/types.js';
 import { CorralClient } from '../../src/server/client.js';
 import { importPath } from '../../src/vulndb/import.js';
 import { postgresUrl } from '../helpers/env.js';
 import { buildFixtureDb } from '../support/fixture-vulndb.js';
 import {
+  createTestInventory,
   runLoadProcess,
   startServerProcess,
   waitFor,
-  writeE2eFeed,
   writeRealSbom,
   type ServerProcess,
+  type TestInventory,
 } from './inventory-fixtures.js';
 import { configDigestFor } from './inventory-load.js';
-import { freshPostgres } from './server-fixtures.js';
+import { randomDigest, writeOsvFeed } from './server-fixtures.js';
 
 const LANGUAGES_CASE = join(import.meta.dirname, '..', '..', 'src', 'match', 'testdata', 'languages');
 const DISTINCT = 55;
@@ -36,13 +35,9 @@ const DUPLICATES = 10;
 const DEPLOYED = 5;
 const skip = postgresUrl() === undefined ? 'needs CORRAL_TEST_POSTGRES' : false;
 
-function digest(): string {
-  return `sha256:${randomBytes(32).toString('hex')}`;
-}
-
 describe('two servers on one PostgreSQL', { skip, timeout: 600_000 }, () => {
   let work: string;
-  let db: { url: string; drop(): Promise<void> } | undefined;
+  let inventory: TestInventory | undefined;
   let vulndb: string;
   let servers: ServerProcess[] = [];
   let ciToken: string;
@@ -52,26 +47,25 @@ describe('two servers on one PostgreSQL', { skip, timeout: 600_000 }, () => {
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'corral-replicas-'));
-    db = await freshPostgres();
-    const store = await openInventory(db!.url);
-    ciToken = (await store.createToken('load', 'ci')).token;
-    agentToken = (await store.createToken('agent', 'agent')).token;
-    const viewer = (await store.createToken('viewer', 'viewer')).token;
-    await store.close();
+    const inv = await createTestInventory(work, 'postgres', { load: 'ci', agent: 'agent', viewer: 'viewer' });
+    if (inv === undefined) throw new Error('CORRAL_TEST_POSTGRES is set but no fresh database was created');
+    inventory = inv;
+    ciToken = inv.tokens.load;
+    agentToken = inv.tokens.agent;
     vulndb = await buildFixtureDb(work, [LANGUAGES_CASE]);
     servers = await Promise.all([
-      startServerProcess({ database: db!.url, vulndb }),
-      startServerProcess({ database: db!.url, vulndb }),
+      startServerProcess({ database: inv.database, vulndb }),
+      startServerProcess({ database: inv.database, vulndb }),
     ]);
-    client = new CorralClient({ url: servers[0]!.url, token: viewer });
-    clientB = new CorralClient({ url: servers[1]!.url, token: viewer });
+    client = new CorralClient({ url: servers[0]!.url, token: inv.tokens.viewer });
+    clientB = new CorralClient({ url: servers[1]!.url, token: inv.tokens.viewer });
   });
 
   after(async () => {
     await Promise.all(servers.map((s) => s.stop()));
     await client?.close();
     await clientB?.close();
-    await db?.drop();
+    await inventory?.drop();
     await rm(work, { recursive: true, force: true });
   });
 
@@ -79,7 +73,7 @@ describe('two servers on one PostgreSQL', { skip, timeout: 600_000 }, () => {
     const sbom = await writeRealSbom(work);
     t.diagnostic(`real SBOM: ${sbom.packages} packages`);
     assert.ok(sbom.packages > 100);
-    const distinct = Array.from({ length: DISTINCT }, digest);
+    const distinct = Array.from({ length: DISTINCT }, randomDigest);
     const plan = [...distinct];
     for (let i = 0; i < DUPLICATES; i++) plan.splice(i * 6 + 3, 0, distinct[i * 5]!);
     const t0 = Date.now();
@@ -135,8 +129,7 @@ describe('two servers on one PostgreSQL', { skip, timeout: 600_000 }, () => {
     });
     await agentA.close();
     const cve = `CVE-2031-${1000 + Math.floor(Math.random() * 8999)}`;
-    const feed = await writeE2eFeed(join(work, 'feed'), cve);
-    await importPath(vulndb, join(feed, 'osv'), { source: 'osv' });
+    await importPath(vulndb, await writeOsvFeed(join(work, 'feed'), cve), { source: 'osv' });
     const alertsFor = async (): Promise<number> =>
       (await client.listAlerts({ limit: 1000 })).items.filter(
         (a) => a.vulnerability === cve || a.vulnerability.startsWith('GHSA-e2e0-'),
@@ -146,7 +139,7 @@ describe('two servers on one PostgreSQL', { skip, timeout: 600_000 }, () => {
     await sleep(12_000);
     assert.equal(await alertsFor(), DEPLOYED, 'one alert per running affected image, not two');
 
-    const pgc = new pg.Client({ connectionString: db!.url });
+    const pgc = new pg.Client({ connectionString: inventory!.database });
     await pgc.connect();
     try {
       const runs = await pgc.query<{ images: number; added: number }>(

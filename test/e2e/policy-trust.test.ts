@@ -14,6 +14,7 @@ import { attestImage, signImage } from '../../src/attest/index.js';
 import { buildOciLayout, pushToRegistry } from '../helpers/build-image.js';
 import { runCli } from '../helpers/cli.js';
 import { registry } from '../helpers/env.js';
+import { authRegistryFlags, authRegistryOptions } from './auth-registry.js';
 
 const RUN = Date.now().toString(36);
 const BUILDER = 'https://github.com/acme/platform/.github/workflows/build.yml@refs/heads/main';
@@ -65,8 +66,7 @@ interface JsonResult {
 test('trust: signed + attested by the CI key passes; another key or a forked source fails', async (t) => {
   const reg = registry(t);
   if (!reg) return;
-  const regOpts = { caFiles: [reg.caFile], credentials: { username: reg.user, password: reg.password } };
-  const regFlags = ['--ca-file', reg.caFile, '--username', reg.user, '--password', reg.password];
+  const regOpts = authRegistryOptions(reg);
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
   await writeFile(join(work, 'ci.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
@@ -80,6 +80,16 @@ test('trust: signed + attested by the CI key passes; another key or a forked sou
     await pushToRegistry(dir, 'v1', `${reg.host}/${repo}:v1`, { creds: reg, caFile: reg.caFile });
     return `registry:${reg.host}/${repo}:v1`;
   };
+  /** Signs `ref` with the CI key and attests SLSA v1 provenance of a build of `repository` by BUILDER. */
+  const signAndAttest = async (ref: string, repository: string): Promise<void> => {
+    await signImage(ref, { privateKey, registry: regOpts });
+    await attestImage(ref, {
+      privateKey,
+      predicateType: 'https://slsa.dev/provenance/v1',
+      predicate: provenance(repository),
+      registry: regOpts,
+    });
+  };
   const check = async (ref: string, file: string): Promise<{ code: number; res: JsonResult }> => {
     const r = await runCli([
       'policy',
@@ -91,19 +101,13 @@ test('trust: signed + attested by the CI key passes; another key or a forked sou
       'prod',
       '-o',
       'json',
-      ...regFlags,
+      ...authRegistryFlags(reg),
     ]);
     return { code: r.code, res: JSON.parse(r.stdout || '{}') as JsonResult };
   };
 
   const good = await push(`policy/${RUN}/good`, 'good');
-  await signImage(good, { privateKey, registry: regOpts });
-  await attestImage(good, {
-    privateKey,
-    predicateType: 'https://slsa.dev/provenance/v1',
-    predicate: provenance('https://github.com/acme/payments'),
-    registry: regOpts,
-  });
+  await signAndAttest(good, 'https://github.com/acme/payments');
   const ok = await check(good, 'policy.yaml');
   assert.equal(ok.code, 0, JSON.stringify(ok.res));
   assert.equal(ok.res.rules[0]?.pass, true);
@@ -113,13 +117,7 @@ test('trust: signed + attested by the CI key passes; another key or a forked sou
   assert.match(wrongKey.res.rules[0]?.message ?? '', /no signature from a listed key/);
 
   const fork = await push(`policy/${RUN}/fork`, 'fork');
-  await signImage(fork, { privateKey, registry: regOpts });
-  await attestImage(fork, {
-    privateKey,
-    predicateType: 'https://slsa.dev/provenance/v1',
-    predicate: provenance('https://github.com/mallory/payments'),
-    registry: regOpts,
-  });
+  await signAndAttest(fork, 'https://github.com/mallory/payments');
   const forked = await check(fork, 'policy.yaml');
   assert.equal(forked.code, 1);
   assert.match(

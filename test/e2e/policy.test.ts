@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildOciLayout, type LayerSpec } from '../helpers/build-image.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { buildFixtureDb } from '../support/fixture-vulndb.js';
+import { debianRootFiles, npmPackageFiles } from './image-files.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TESTDATA = join(ROOT, 'src', 'match', 'testdata');
@@ -25,33 +26,8 @@ Description: Secure Sockets Layer toolkit - shared libraries
 
 `;
 
-const BASE_LAYER: LayerSpec = {
-  createdBy: 'ADD rootfs /',
-  files: [
-    { path: '/etc/', type: 'dir' },
-    {
-      path: '/etc/os-release',
-      content:
-        'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n',
-    },
-    { path: '/var/', type: 'dir' },
-    { path: '/var/lib/', type: 'dir' },
-    { path: '/var/lib/dpkg/', type: 'dir' },
-    { path: '/var/lib/dpkg/status', content: DPKG_STATUS },
-  ],
-};
-const APP_LAYER: LayerSpec = {
-  createdBy: 'COPY . /app',
-  files: [
-    { path: '/app/', type: 'dir' },
-    { path: '/app/node_modules/', type: 'dir' },
-    { path: '/app/node_modules/lodash/', type: 'dir' },
-    {
-      path: '/app/node_modules/lodash/package.json',
-      content: JSON.stringify({ name: 'lodash', version: '4.17.20', license: 'MIT' }),
-    },
-  ],
-};
+const BASE_LAYER: LayerSpec = { createdBy: 'ADD rootfs /', files: debianRootFiles(DPKG_STATUS) };
+const APP_LAYER: LayerSpec = { createdBy: 'COPY . /app', files: npmPackageFiles('lodash', '4.17.20') };
 const LABELS = {
   'org.opencontainers.image.source': 'https://github.com/acme/app',
   'org.opencontainers.image.revision': '0123456789abcdef0123456789abcdef01234567',
@@ -161,21 +137,14 @@ describe('corral policy validate', () => {
   });
 });
 
+/** `corral policy check` of the app image against the test policy and vulndb, for `env`, plus `flags`. */
+function policyCheck(env: string, ...flags: string[]): Promise<CliResult> {
+  return runCli(['policy', 'check', app(), '--policy', policyFile, '--env', env, '--db', db, ...flags]);
+}
+
 describe('corral policy check on a real image', () => {
   it('prod: explains every rule in JSON and exits 1 on the fixable high findings', async () => {
-    const r = await runCli([
-      'policy',
-      'check',
-      app(),
-      '--policy',
-      policyFile,
-      '--env',
-      'prod',
-      '--db',
-      db,
-      '-o',
-      'json',
-    ]);
+    const r = await policyCheck('prod', '-o', 'json');
     assert.equal(r.code, 1, r.stderr);
     const res = JSON.parse(r.stdout) as JsonResult;
     assert.equal(res.pass, false);
@@ -197,7 +166,7 @@ describe('corral policy check on a real image', () => {
   });
 
   it('dev (inherits prod as warnings) passes with exit 0; the table says WARN', async () => {
-    const r = await runCli(['policy', 'check', app(), '--policy', policyFile, '--env', 'dev', '--db', db]);
+    const r = await policyCheck('dev');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^WARN\s+no-fixable-high/m);
     assert.match(r.stdout, /^PASS\s+approved-base/m);
@@ -205,19 +174,7 @@ describe('corral policy check on a real image', () => {
   });
 
   it('writes SARIF and JUnit', async () => {
-    const s = await runCli([
-      'policy',
-      'check',
-      app(),
-      '--policy',
-      policyFile,
-      '--env',
-      'prod',
-      '--db',
-      db,
-      '-o',
-      'sarif',
-    ]);
+    const s = await policyCheck('prod', '-o', 'sarif');
     assert.equal(s.code, 1, s.stderr);
     const sarif = JSON.parse(s.stdout) as {
       version: string;
@@ -228,26 +185,14 @@ describe('corral policy check on a real image', () => {
       (x) => `${x.ruleId}:${x.level}`,
     );
     assert.deepEqual(failed.sort(), ['no-fixable-high:error', 'old-lodash:warning']);
-    const j = await runCli([
-      'policy',
-      'check',
-      app(),
-      '--policy',
-      policyFile,
-      '--env',
-      'prod',
-      '--db',
-      db,
-      '-o',
-      'junit',
-    ]);
+    const j = await policyCheck('prod', '-o', 'junit');
     assert.equal(j.code, 1);
     assert.match(j.stdout, /<testsuite [^>]*tests="7" failures="1"/);
     assert.match(j.stdout, /<testcase name="no-fixable-high"[^>]*>\s*<failure/);
   });
 
   it('an unknown environment is a usage error naming the ones there are', async () => {
-    const r = await runCli(['policy', 'check', app(), '--policy', policyFile, '--env', 'qa', '--db', db]);
+    const r = await policyCheck('qa');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /POLICY_ENV_UNKNOWN/);
     assert.match(r.stderr, /prod, dev/);

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildOciLayout } from '../helpers/build-image.js';
 import { runCli } from '../helpers/cli.js';
 import { buildFixtureDb } from '../support/fixture-vulndb.js';
+import { debianRootFiles, npmPackageFiles } from './image-files.js';
 
 const TESTDATA = join(import.meta.dirname, '..', '..', 'src', 'match', 'testdata');
 
@@ -76,33 +77,8 @@ before(async () => {
   await buildOciLayout(layout, {
     tag: 'v1',
     layers: [
-      {
-        createdBy: '/bin/sh -c #(nop) ADD file:0123abcd in / ',
-        files: [
-          { path: '/etc/', type: 'dir' },
-          {
-            path: '/etc/os-release',
-            content:
-              'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n',
-          },
-          { path: '/var/', type: 'dir' },
-          { path: '/var/lib/', type: 'dir' },
-          { path: '/var/lib/dpkg/', type: 'dir' },
-          { path: '/var/lib/dpkg/status', content: DPKG_STATUS },
-        ],
-      },
-      {
-        createdBy: 'COPY . /app # buildkit',
-        files: [
-          { path: '/app/', type: 'dir' },
-          { path: '/app/node_modules/', type: 'dir' },
-          { path: '/app/node_modules/lodash/', type: 'dir' },
-          {
-            path: '/app/node_modules/lodash/package.json',
-            content: JSON.stringify({ name: 'lodash', version: '4.17.20', license: 'MIT' }),
-          },
-        ],
-      },
+      { createdBy: '/bin/sh -c #(nop) ADD file:0123abcd in / ', files: debianRootFiles(DPKG_STATUS) },
+      { createdBy: 'COPY . /app # buildkit', files: npmPackageFiles('lodash', '4.17.20') },
     ],
   });
 });

@@ -14,8 +14,8 @@ import { CorralClient } from '../../src/server/client.js';
 import { OSV_ECOSYSTEMS } from '../../src/vulndb/feeds/osv/ecosystems.js';
 import { startFeedServer, type FeedServer } from '../support/feed-server.js';
 import { writeZip } from '../support/zip.js';
-import { startServerProcess, waitFor, writeE2eFeed, type ServerProcess } from './inventory-fixtures.js';
-import { randomDigest, sampleSbom } from './server-fixtures.js';
+import { startServerProcess, waitFor, type ServerProcess } from './inventory-fixtures.js';
+import { randomDigest, sampleSbom, writeOsvFeed } from './server-fixtures.js';
 
 describe('server runs db update on a schedule and re-matches', () => {
   let work: string;
@@ -28,7 +28,7 @@ describe('server runs db update on a schedule and re-matches', () => {
     feeds = await startFeedServer();
     const empty = join(work, 'empty.zip');
     writeZip(empty, []);
-    const osvDir = join(await writeE2eFeed(join(work, 'feed'), cve), 'osv');
+    const osvDir = await writeOsvFeed(join(work, 'feed'), cve);
     const npm = join(work, 'npm.zip');
     const files = await readdir(osvDir);
     writeZip(

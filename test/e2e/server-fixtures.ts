@@ -1,11 +1,12 @@
 /**
- * Shared parts of the inventory-server tests (src/server/*.test.ts, test/e2e/server-*.test.ts): a fresh
- * PostgreSQL database per file, the stores to run each suite against, hand-made SBOMs, a loopback
- * webhook receiver with scripted status codes, and a TLS certificate signed by the test CA.
+ * Shared parts of the inventory-server tests (src/server/*.test.ts, test/e2e/server-*.test.ts,
+ * test/e2e/inventory-*.test.ts): a fresh PostgreSQL database per file, the stores to run each suite
+ * against, the fixture npm package with hand-made SBOMs and an OSV feed that hits it, a loopback webhook
+ * receiver with scripted status codes, and a TLS certificate signed by the test CA.
  */
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -66,13 +67,14 @@ export async function storeTargets(): Promise<StoreTarget[]> {
   ];
 }
 
-export const E2E_LIB = 'corral-e2e-lib';
+/** The npm package the fixture feed hits: version 1.0.0 is vulnerable, 2.0.0 is fixed. */
+export const E2E_PACKAGE = 'corral-e2e-lib';
 
 export function randomDigest(): string {
   return `sha256:${randomBytes(32).toString('hex')}`;
 }
 
-/** A minimal but complete Corral SBOM: one npm package `corral-e2e-lib@libVersion`. */
+/** A minimal but complete Corral SBOM: one npm package `E2E_PACKAGE@libVersion`. */
 export function sampleSbom(digest: string, libVersion = '1.0.0', tag = 'registry.example/app:1'): Sbom {
   return {
     schemaVersion: 1,
@@ -88,12 +90,12 @@ export function sampleSbom(digest: string, libVersion = '1.0.0', tag = 'registry
     packages: [
       {
         id: `p-${libVersion}`,
-        name: E2E_LIB,
+        name: E2E_PACKAGE,
         version: libVersion,
         type: 'npm',
-        purl: `pkg:npm/${E2E_LIB}@${libVersion}`,
+        purl: `pkg:npm/${E2E_PACKAGE}@${libVersion}`,
         licenses: ['MIT'],
-        locations: [{ path: `/app/node_modules/${E2E_LIB}/package.json`, layerIndex: 0 }],
+        locations: [{ path: `/app/node_modules/${E2E_PACKAGE}/package.json`, layerIndex: 0 }],
         cpes: [],
         foundBy: 'npm-package-json',
       },
@@ -105,11 +107,19 @@ export function sampleSbom(digest: string, libVersion = '1.0.0', tag = 'registry
   };
 }
 
-/** An OSV feed dir with one advisory: `cve` affects corral-e2e-lib < 2.0.0 (critical). */
-export async function writeOsvFeed(dir: string, cve: string, ghsa: string): Promise<string> {
+/**
+ * An OSV feed directory `<dir>/osv/` holding one advisory, `ghsa` alias `cve`: it affects `E2E_PACKAGE`
+ * below 2.0.0 (critical). A previous feed in `<dir>/osv/` is replaced. Returns the `osv` directory, for
+ * `importPath(db, osv, { source: 'osv' })`.
+ */
+export async function writeOsvFeed(
+  dir: string,
+  cve: string,
+  ghsa = `GHSA-e2e0-${randomBytes(2).toString('hex')}-abcd`,
+): Promise<string> {
   const osv = join(dir, 'osv');
   await rm(osv, { recursive: true, force: true });
-  await import('node:fs/promises').then((f) => f.mkdir(osv, { recursive: true }));
+  await mkdir(osv, { recursive: true });
   await writeFile(
     join(osv, `${ghsa}.json`),
     JSON.stringify({
@@ -118,13 +128,16 @@ export async function writeOsvFeed(dir: string, cve: string, ghsa: string): Prom
       modified: new Date().toISOString(),
       published: '2026-11-01T00:00:00Z',
       aliases: [cve],
-      summary: `Remote code execution in ${E2E_LIB}`,
+      summary: `Remote code execution in ${E2E_PACKAGE}`,
+      details: `${E2E_PACKAGE} before 2.0.0 runs code it should not.`,
+      severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
       affected: [
         {
-          package: { ecosystem: 'npm', name: E2E_LIB, purl: `pkg:npm/${E2E_LIB}` },
+          package: { ecosystem: 'npm', name: E2E_PACKAGE, purl: `pkg:npm/${E2E_PACKAGE}` },
           ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0.0' }] }],
         },
       ],
+      references: [{ type: 'ADVISORY', url: `https://example.invalid/${cve}` }],
       database_specific: { severity: 'CRITICAL' },
     }),
   );
@@ -138,7 +151,7 @@ export interface Received {
   status: number;
 }
 
-/** A loopback HTTP receiver answering the scripted statuses in order (then 200). */
+/** A loopback HTTP receiver that records every request, answering the scripted statuses in order (then 200). */
 export async function startReceiver(statuses: number[] = []): Promise<{
   url: string;
   received: Received[];
@@ -165,7 +178,11 @@ export async function startReceiver(statuses: number[] = []): Promise<{
   return {
     url: `http://127.0.0.1:${port}/hook`,
     received,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
