@@ -5,13 +5,14 @@
 import { sign as cryptoSign, type KeyObject } from 'node:crypto';
 import type { RegistryOptions } from '../image/types.js';
 import {
+  type ArtifactKind,
   DSSE_MEDIA_TYPE,
   PREDICATE_TYPE_ANNOTATION,
   SIGNATURE_ANNOTATION,
   SIMPLE_SIGNING_MEDIA_TYPE,
   simpleSigningPayload,
 } from './cosign/layout.js';
-import { appendLayer, openTarget } from './cosign/store.js';
+import { appendLayer, openTarget, type Target } from './cosign/store.js';
 import { IN_TOTO_PAYLOAD_TYPE, makeStatement, signEnvelope } from './dsse.js';
 
 export interface SignResult {
@@ -33,23 +34,11 @@ export interface SignOptions {
 }
 
 export async function signImage(ref: string, opts: SignOptions): Promise<SignResult> {
-  const target = await openTarget(ref, opts.registry);
-  try {
+  return appendToImage(ref, opts.registry, 'sig', SIMPLE_SIGNING_MEDIA_TYPE, (target) => {
     const payload = simpleSigningPayload(target.repository, target.digest, opts.annotations ?? null);
     const signature = cryptoSign('sha256', payload, opts.privateKey).toString('base64');
-    const stored = await appendLayer(target, 'sig', SIMPLE_SIGNING_MEDIA_TYPE, payload, {
-      [SIGNATURE_ANNOTATION]: signature,
-    });
-    return {
-      image: `${target.repository}@${target.digest}`,
-      digest: target.digest,
-      tag: stored.tag,
-      manifestDigest: stored.manifestDigest,
-      count: stored.layers,
-    };
-  } finally {
-    await target.client.close();
-  }
+    return { payload, annotations: { [SIGNATURE_ANNOTATION]: signature } };
+  });
 }
 
 export interface AttestOptions {
@@ -60,8 +49,7 @@ export interface AttestOptions {
 }
 
 export async function attestImage(ref: string, opts: AttestOptions): Promise<SignResult> {
-  const target = await openTarget(ref, opts.registry);
-  try {
+  return appendToImage(ref, opts.registry, 'att', DSSE_MEDIA_TYPE, (target) => {
     const [algorithm, hex] = target.digest.split(':') as [string, string];
     const statement = makeStatement(
       { name: target.repository, digest: { [algorithm]: hex } },
@@ -73,13 +61,34 @@ export async function attestImage(ref: string, opts: AttestOptions): Promise<Sig
       IN_TOTO_PAYLOAD_TYPE,
       opts.privateKey,
     );
-    const stored = await appendLayer(
-      target,
-      'att',
-      DSSE_MEDIA_TYPE,
-      Buffer.from(JSON.stringify(envelope), 'utf8'),
-      { [SIGNATURE_ANNOTATION]: '', [PREDICATE_TYPE_ANNOTATION]: opts.predicateType },
-    );
+    return {
+      payload: Buffer.from(JSON.stringify(envelope), 'utf8'),
+      annotations: { [SIGNATURE_ANNOTATION]: '', [PREDICATE_TYPE_ANNOTATION]: opts.predicateType },
+    };
+  });
+}
+
+/** A layer for the cosign tag: its bytes and the annotations of its descriptor. */
+interface ArtifactLayer {
+  payload: Uint8Array;
+  annotations: Record<string, string>;
+}
+
+/**
+ * Opens the image `ref` names, appends the layer `make` builds for its digest to the image's `.sig` or
+ * `.att` tag, and reports what is stored there now. The registry client is closed in every case.
+ */
+async function appendToImage(
+  ref: string,
+  registry: RegistryOptions | undefined,
+  kind: ArtifactKind,
+  mediaType: string,
+  make: (target: Target) => ArtifactLayer,
+): Promise<SignResult> {
+  const target = await openTarget(ref, registry);
+  try {
+    const { payload, annotations } = make(target);
+    const stored = await appendLayer(target, kind, mediaType, payload, annotations);
     return {
       image: `${target.repository}@${target.digest}`,
       digest: target.digest,

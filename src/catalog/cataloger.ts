@@ -5,25 +5,14 @@
  */
 import type { FileRef, FileView } from '../image/file-view.js';
 import type { Limits } from '../image/limits.js';
-import type { CatalogResult, Distro } from './model.js';
+import type { CatalogResult, Distro, PackageType } from './model.js';
 
-export type CatalogTag =
-  | 'os'
-  | 'language'
-  | 'binary'
-  | 'installed'
-  | 'declared'
-  | 'deb'
-  | 'apk'
-  | 'rpm'
-  | 'npm'
-  | 'pypi'
-  | 'maven'
-  | 'golang'
-  | 'gem'
-  | 'composer'
-  | 'nuget'
-  | 'cargo';
+/**
+ * What a cataloger reads (`os`, `language`, `binary`), whether packages are `installed` or only
+ * `declared` (lock files), and the purl type of the packages it reports (`deb`, `npm`…; CONVENTIONS.md
+ * §2.2: ecosystem ids).
+ */
+export type CatalogTag = 'os' | 'language' | 'binary' | 'installed' | 'declared' | PackageType;
 
 export interface CatalogContext {
   /**

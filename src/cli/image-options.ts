@@ -6,14 +6,18 @@ import { Option, type Command } from 'commander';
 import { AppError } from '../errors.js';
 import { defaultLimits, parseSize, type Limits } from '../image/limits.js';
 import { DEFAULT_PLATFORM, parsePlatform } from '../image/manifest.js';
-import type { ResolveOptions } from '../image/types.js';
+import type { RegistryOptions, ResolveOptions } from '../image/types.js';
 
-export interface ImageFlags {
-  platform?: string;
+/** How to reach a registry: flags of every command that talks to one (image readers, sign, attest, verify). */
+export interface RegistryFlags {
   insecure?: boolean;
   caFile?: string[];
   username?: string;
   password?: string;
+}
+
+export interface ImageFlags extends RegistryFlags {
+  platform?: string;
   dockerHost?: string;
   maxImageSize?: string;
   maxLayerSize?: string;
@@ -25,15 +29,41 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function addImageOptions(cmd: Command): Command {
+/** `--insecure`, `--ca-file` (repeatable), `--username`, `--password` (also read from the environment). */
+export function addRegistryFlags(cmd: Command): Command {
   return cmd
-    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image', 'linux/amd64')
     .option('--insecure', 'registry: use plain HTTP and skip TLS verification')
     .option('--ca-file <pem>', 'registry: extra CA certificate to trust (repeatable)', collect)
     .addOption(new Option('--username <user>', 'registry user name').env('CORRAL_REGISTRY_USERNAME'))
     .addOption(
       new Option('--password <password>', 'registry password or token').env('CORRAL_REGISTRY_PASSWORD'),
-    )
+    );
+}
+
+/** The registry options the flags ask for; flags not given leave their option out. */
+export function registryOptionsFromFlags(f: RegistryFlags): RegistryOptions {
+  const credentials =
+    f.username !== undefined || f.password !== undefined
+      ? {
+          ...(f.username !== undefined && { username: f.username }),
+          ...(f.password !== undefined && { password: f.password }),
+        }
+      : undefined;
+  return {
+    ...(f.insecure === true && { insecure: true }),
+    ...(f.caFile !== undefined && { caFiles: f.caFile }),
+    ...(credentials && { credentials }),
+  };
+}
+
+export function addImageOptions(cmd: Command): Command {
+  return addRegistryFlags(
+    cmd.option(
+      '--platform <os/arch[/variant]>',
+      'platform to pick from a multi-platform image',
+      'linux/amd64',
+    ),
+  )
     .addOption(
       new Option('--docker-host <url>', 'Docker Engine endpoint for docker: references').env('DOCKER_HOST'),
     )
@@ -71,21 +101,10 @@ export function limitsFromFlags(f: ImageFlags): Limits {
 }
 
 export function resolveOptionsFromFlags(f: ImageFlags): ResolveOptions {
-  const credentials =
-    f.username !== undefined || f.password !== undefined
-      ? {
-          ...(f.username !== undefined && { username: f.username }),
-          ...(f.password !== undefined && { password: f.password }),
-        }
-      : undefined;
   return {
     limits: limitsFromFlags(f),
     platform: f.platform !== undefined ? parsePlatform(f.platform) : DEFAULT_PLATFORM,
     ...(f.dockerHost !== undefined && { dockerHost: f.dockerHost }),
-    registry: {
-      ...(f.insecure === true && { insecure: true }),
-      ...(f.caFile !== undefined && { caFiles: f.caFile }),
-      ...(credentials && { credentials }),
-    },
+    registry: registryOptionsFromFlags(f),
   };
 }

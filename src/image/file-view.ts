@@ -13,22 +13,16 @@ import type { ContentStore } from './content-store.js';
 import { type Content } from './content-store.js';
 import type { Limits } from './limits.js';
 import { basename, cleanUserPath, joinPath, splitPath } from './layer/paths.js';
-import type { EntryType } from './layer/walker.js';
+import type { EntryStat, EntryType } from './layer/walker.js';
 import { readHostFile } from './source/dir.js';
 
-export interface FileRef {
+export interface FileRef extends EntryStat {
   /** The path asked for or listed (absolute, normalised). */
   path: string;
   /** The path after following symlinks (equals `path` for non-links). */
   realPath: string;
   /** Index of the layer that last wrote this entry. */
   layerIndex: number;
-  type: EntryType;
-  mode: number;
-  size: number;
-  uid: number;
-  gid: number;
-  mtime: number;
   linkTarget?: string;
   /** Reads the whole body (regular files only). Throws `IMAGE_NOT_A_FILE` for other types. */
   read(): Promise<Buffer>;
@@ -41,13 +35,7 @@ export interface ImageWarning {
   message: string;
 }
 
-export interface TreeNode {
-  type: EntryType;
-  mode: number;
-  size: number;
-  uid: number;
-  gid: number;
-  mtime: number;
+export interface TreeNode extends EntryStat {
   layerIndex: number;
   linkTarget?: string;
   children?: Map<string, TreeNode>;

@@ -185,14 +185,14 @@ describe('oci layouts', () => {
   it('rejects schema 1 and unknown media types', async () => {
     const dir = join(work, 'schema1');
     await buildOciLayout(dir, { layers: layers('s1') });
-    const { sha256Digest } = await import('./layer/digest.js');
+    const { computeDigest } = await import('./layer/digest.js');
     const s1 = Buffer.from(
       JSON.stringify({ schemaVersion: 1, name: 'x', tag: 'y', fsLayers: [], history: [] }),
     );
-    const d1 = sha256Digest(s1);
+    const d1 = computeDigest(s1);
     await writeFile(join(dir, 'blobs/sha256', d1.slice(7)), s1);
     const weird = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/x-weird' }));
-    const d2 = sha256Digest(weird);
+    const d2 = computeDigest(weird);
     await writeFile(join(dir, 'blobs/sha256', d2.slice(7)), weird);
     await writeFile(
       join(dir, 'index.json'),

@@ -46,10 +46,20 @@ export function testEnv(): Readonly<Record<TestEnvVar, string | undefined>> {
   return out;
 }
 
-function missing(t: SkipContext | undefined, names: readonly TestEnvVar[]): undefined {
-  const message = `${names.join(', ')} not set: run the tests through "npm test" or eval "$(scripts/test-env.sh start)"`;
+/**
+ * Something the test needs is missing (`message` says what and how to get it): skips `t`, or under
+ * `CI=true` throws, since a skip must never hide a broken environment in CI (CONVENTIONS.md 2.6).
+ */
+export function skipOrFailInCi(t: SkipContext | undefined, message: string): void {
   if (process.env.CI === 'true') throw new Error(`test environment incomplete under CI=true: ${message}`);
   t?.skip(message);
+}
+
+function missing(t: SkipContext | undefined, names: readonly TestEnvVar[]): undefined {
+  skipOrFailInCi(
+    t,
+    `${names.join(', ')} not set: run the tests through "npm test" or eval "$(scripts/test-env.sh start)"`,
+  );
   return undefined;
 }
 

@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import Database from 'better-sqlite3';
-import type { SkipContext } from './env.js';
+import { hasCommand } from './commands.js';
+import { type SkipContext, skipOrFailInCi } from './env.js';
 import { runTool } from './image-tools.js';
 
 /** Tools these helpers need, with the Debian package that provides each. */
@@ -29,26 +30,15 @@ export const RPM_DBPATH = '/var/lib/rpm';
 /** `rpm -qa` format of the facts the cataloger reports; one line per package. */
 export const QA_FORMAT = '%{NAME}\\t%{EPOCHNUM}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%{SOURCERPM}\\n';
 
-async function hasTool(name: string): Promise<boolean> {
-  try {
-    await runTool('sh', ['-c', `command -v ${name}`]);
-    return true;
-  } catch {
-    return false; // `command -v` exits 1 when the tool is absent: that is the answer, not a failure
-  }
-}
-
-/**
- * True when rpm, rpmbuild and db5.3_load are installed. Otherwise skips `t`, or throws under `CI=true`
- * (a skip must never hide a broken environment in CI, CONVENTIONS.md 2.6).
- */
+/** True when rpm, rpmbuild and db5.3_load are installed. Otherwise skips `t`, or throws under `CI=true`. */
 export async function requireRpmTools(t: SkipContext | undefined): Promise<boolean> {
   const missing: string[] = [];
-  for (const tool of ['rpm', 'rpmbuild', DB_LOAD]) if (!(await hasTool(tool))) missing.push(tool);
+  for (const tool of ['rpm', 'rpmbuild', DB_LOAD]) if (!(await hasCommand(tool))) missing.push(tool);
   if (missing.length === 0) return true;
-  const message = `${missing.join(', ')} not installed (apt-get install rpm db5.3-util, or run scripts/test-env.sh start)`;
-  if (process.env.CI === 'true') throw new Error(`test environment incomplete under CI=true: ${message}`);
-  t?.skip(message);
+  skipOrFailInCi(
+    t,
+    `${missing.join(', ')} not installed (apt-get install rpm db5.3-util, or run scripts/test-env.sh start)`,
+  );
   return false;
 }
 

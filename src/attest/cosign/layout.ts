@@ -5,7 +5,7 @@
  * ref. https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md
  * ref. https://github.com/containers/image/blob/main/docs/containers-signature.5.md (simple signing)
  */
-import { createHash } from 'node:crypto';
+import { computeDigest } from '../../image/layer/digest.js';
 import { OCI_CONFIG, OCI_MANIFEST } from '../../image/registry/media-types.js';
 
 export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
@@ -93,10 +93,6 @@ export interface OciManifest {
   annotations?: Record<string, string>;
 }
 
-export function sha256Digest(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
 export function descriptorOf(
   mediaType: string,
   bytes: Uint8Array,
@@ -105,7 +101,7 @@ export function descriptorOf(
   return {
     mediaType,
     size: bytes.byteLength,
-    digest: sha256Digest(bytes),
+    digest: computeDigest(bytes),
     ...(annotations !== undefined && { annotations }),
   };
 }

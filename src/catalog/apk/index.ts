@@ -6,8 +6,10 @@
 import { MiB } from '../../image/limits.js';
 import type { CatalogContext, Cataloger } from '../cataloger.js';
 import { type CatalogResult, emptyResult, type PackageDraft } from '../model.js';
+import { isCurrentVersion } from '../internal/current-version.js';
 import { OwnedPathResolver } from '../internal/owned-paths.js';
 import { dependsOn } from '../internal/provides-requires.js';
+import { purlOrUnknown } from '../internal/purl.js';
 import { readCapped } from '../internal/read-capped.js';
 import { UnknownList } from '../internal/unknown-list.js';
 import type { FileRef } from '../../image/file-view.js';
@@ -24,14 +26,6 @@ export function wantsApkPath(path: string): boolean {
   return path.endsWith('/installed') && APK_DB_PATHS.includes(path);
 }
 
-/**
- * The runner re-reads older versions of the database only to learn which layer introduced each
- * package: ownership and relationships of those versions would be thrown away.
- */
-function isCurrentVersion(file: FileRef, ctx: CatalogContext): boolean {
-  return ctx.view.lstat(file.path)?.layerIndex === file.layerIndex;
-}
-
 function toPackages(
   entries: ApkEntry[],
   file: FileRef,
@@ -42,14 +36,8 @@ function toPackages(
   const resolver = current ? new OwnedPathResolver(ctx.view) : undefined;
   const out: { entry: ApkEntry; pkg: PackageDraft }[] = [];
   for (const entry of entries) {
-    const purl = apkPurl(entry, ctx.distro);
-    if (purl === undefined) {
-      unknowns.add(
-        'CATALOG_APK_PURL_INVALID',
-        `${file.path} line ${entry.line}: no package URL can be built for ${entry.name} ${entry.version}; skipped`,
-      );
-      continue;
-    }
+    const purl = purlOrUnknown(apkPurl(entry, ctx.distro), entry, unknowns, 'CATALOG_APK_PURL_INVALID');
+    if (purl === undefined) continue;
     out.push({ entry, pkg: apkPackage(entry, purl, file.path, resolver?.withRealPaths(entry.files)) });
   }
   return out;
@@ -59,7 +47,7 @@ async function catalogApk(file: FileRef, ctx: CatalogContext): Promise<CatalogRe
   const unknowns = new UnknownList<ApkUnknownCode>(file.path, 'CATALOG_APK_TOO_MANY_PROBLEMS');
   const read = await readCapped(file, MAX_DB_BYTES, 'CATALOG_APK_DB_TOO_LARGE');
   if (!read.ok) return { ...emptyResult(), unknowns: [read.unknown] };
-  const current = isCurrentVersion(file, ctx);
+  const current = isCurrentVersion(file, ctx.view);
   const found = toPackages(parseApkInstalled(read.text, file.path, unknowns), file, ctx, unknowns, current);
   const relationships = current
     ? dependsOn(

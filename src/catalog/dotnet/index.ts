@@ -2,8 +2,8 @@
 import { MiB } from '../../image/limits.js';
 import type { FileRef } from '../../image/file-view.js';
 import type { CatalogContext, Cataloger } from '../cataloger.js';
-import { readCapped } from '../internal/read-capped.js';
-import { emptyResult, type CatalogResult } from '../model.js';
+import { catalogCapped } from '../internal/read-capped.js';
+import type { CatalogResult } from '../model.js';
 import { DEPS_CATALOGER_ID, parseDepsJson } from './parse-deps-json.js';
 
 /** ASP.NET apps' deps.json files are hundreds of KiB; far more is not a manifest. */
@@ -16,7 +16,6 @@ export const dotnetDeps = {
   tags: ['language', 'installed', 'nuget'],
   wants: (path: string) => path.endsWith(DEPS_JSON) && path.length > DEPS_JSON.length + 1,
   async catalog(file: FileRef, _ctx: CatalogContext): Promise<CatalogResult> {
-    const r = await readCapped(file, MAX_DEPS_JSON_BYTES, 'CATALOG_DOTNET_DEPS_JSON_TOO_LARGE');
-    return r.ok ? parseDepsJson(r.text, file.path) : { ...emptyResult(), unknowns: [r.unknown] };
+    return catalogCapped(file, MAX_DEPS_JSON_BYTES, 'CATALOG_DOTNET_DEPS_JSON_TOO_LARGE', parseDepsJson);
   },
 } satisfies Cataloger;

@@ -13,7 +13,9 @@ import { MiB } from '../../image/limits.js';
 import type { CatalogContext, Cataloger } from '../cataloger.js';
 import { type CatalogResult, emptyResult, type PackageDraft } from '../model.js';
 import { OwnedPathResolver } from '../internal/owned-paths.js';
+import { isCurrentVersion } from '../internal/current-version.js';
 import { dependsOn } from '../internal/provides-requires.js';
+import { purlOrUnknown } from '../internal/purl.js';
 import { readCapped } from '../internal/read-capped.js';
 import { splitLines } from '../internal/text-lines.js';
 import { UnknownList } from '../internal/unknown-list.js';
@@ -177,14 +179,6 @@ class Enricher {
   }
 }
 
-/**
- * The runner re-reads older versions of a status file only to learn which layer introduced each
- * package: ownership, licenses and relationships of those versions would be thrown away.
- */
-function isCurrentVersion(file: FileRef, view: FileView): boolean {
-  return view.lstat(file.path)?.layerIndex === file.layerIndex;
-}
-
 async function toPackages(
   entries: DpkgEntry[],
   file: FileRef,
@@ -195,14 +189,8 @@ async function toPackages(
   const enrich = isCurrentVersion(file, ctx.view) ? new Enricher(ctx.view, file, kind, unknowns) : undefined;
   const out: { entry: DpkgEntry; pkg: PackageDraft }[] = [];
   for (const entry of entries) {
-    const purl = debPurl(entry, ctx.distro);
-    if (purl === undefined) {
-      unknowns.add(
-        'CATALOG_DPKG_PURL_INVALID',
-        `${file.path} line ${entry.line}: no package URL can be built for ${entry.name} ${entry.version}; skipped`,
-      );
-      continue;
-    }
+    const purl = purlOrUnknown(debPurl(entry, ctx.distro), entry, unknowns, 'CATALOG_DPKG_PURL_INVALID');
+    if (purl === undefined) continue;
     const licenses = enrich ? await enrich.licenses(entry) : [];
     const ownedFiles = enrich ? await enrich.ownedFiles(entry) : undefined;
     out.push({

@@ -125,45 +125,45 @@ interface RawSection {
   info: number;
 }
 
+/**
+ * Byte offsets of the `Elf32_Shdr`/`Elf64_Shdr` fields read (gABI ch4.sheader). `sh_name` (0) and
+ * `sh_type` (4) sit at the same place in both classes; `addr`, `offset` and `size` are address-sized.
+ */
+const SECTION_FIELDS = {
+  32: { addr: 12, offset: 16, size: 20, link: 24, info: 28 },
+  64: { addr: 16, offset: 24, size: 32, link: 40, info: 44 },
+} as const;
+
 function readRawSection(r: FieldReader, at: number): RawSection {
-  if (r.bits === 64) {
-    return {
-      nameOffset: r.u32(at),
-      type: r.u32(at + 4),
-      addr: r.u64(at + 16),
-      offset: r.u64(at + 24),
-      size: r.u64(at + 32),
-      link: r.u32(at + 40),
-      info: r.u32(at + 44),
-    };
-  }
+  const f = SECTION_FIELDS[r.bits];
   return {
     nameOffset: r.u32(at),
     type: r.u32(at + 4),
-    addr: r.u32(at + 12),
-    offset: r.u32(at + 16),
-    size: r.u32(at + 20),
-    link: r.u32(at + 24),
-    info: r.u32(at + 28),
+    addr: r.word(at + f.addr),
+    offset: r.word(at + f.offset),
+    size: r.word(at + f.size),
+    link: r.u32(at + f.link),
+    info: r.u32(at + f.info),
   };
 }
 
+/**
+ * Byte offsets of the `Elf32_Phdr`/`Elf64_Phdr` fields read (gABI ch5.pheader). `p_type` (0) leads in
+ * both classes; `p_flags` moved up in the 64-bit layout; `offset`, `vaddr` and `filesz` are address-sized.
+ */
+const SEGMENT_FIELDS = {
+  32: { flags: 24, offset: 4, vaddr: 8, filesz: 16 },
+  64: { flags: 4, offset: 8, vaddr: 16, filesz: 32 },
+} as const;
+
 function readSegment(r: FieldReader, at: number): ElfSegment {
-  if (r.bits === 64) {
-    return {
-      type: r.u32(at),
-      flags: r.u32(at + 4),
-      offset: r.u64(at + 8),
-      vaddr: r.u64(at + 16),
-      filesz: r.u64(at + 32),
-    };
-  }
+  const f = SEGMENT_FIELDS[r.bits];
   return {
     type: r.u32(at),
-    offset: r.u32(at + 4),
-    vaddr: r.u32(at + 8),
-    filesz: r.u32(at + 16),
-    flags: r.u32(at + 24),
+    flags: r.u32(at + f.flags),
+    offset: r.word(at + f.offset),
+    vaddr: r.word(at + f.vaddr),
+    filesz: r.word(at + f.filesz),
   };
 }
 

@@ -5,6 +5,7 @@
  * ref. https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst
  */
 import { PackageURL } from 'packageurl-js';
+import type { UnknownList } from './unknown-list.js';
 
 export interface PurlParts {
   type: string;
@@ -36,4 +37,35 @@ export function buildPurl(parts: PurlParts): string | undefined {
     if (err instanceof Error) return undefined;
     throw err;
   }
+}
+
+/** The fields of a package database entry (apk `installed`, dpkg `status`) named when it has no purl. */
+export interface DbEntryIdentity {
+  name: string;
+  version: string;
+  /** Line of the entry in its database file. */
+  line: number;
+}
+
+/**
+ * `purl`, or, when it is undefined (a name or version the purl spec cannot carry), undefined after
+ * adding Unknown `code` to `unknowns`, naming the entry, its line in the database file, and that it was
+ * skipped.
+ * @example
+ * const purl = purlOrUnknown(apkPurl(entry, distro), entry, unknowns, 'CATALOG_APK_PURL_INVALID');
+ * if (purl === undefined) continue;
+ */
+export function purlOrUnknown<C extends string>(
+  purl: string | undefined,
+  entry: DbEntryIdentity,
+  unknowns: UnknownList<C>,
+  code: C,
+): string | undefined {
+  if (purl === undefined) {
+    unknowns.add(
+      code,
+      `${unknowns.path} line ${entry.line}: no package URL can be built for ${entry.name} ${entry.version}; skipped`,
+    );
+  }
+  return purl;
 }

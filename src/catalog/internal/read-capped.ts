@@ -4,7 +4,7 @@
  */
 import { describeError, isAppError } from '../../errors.js';
 import type { FileRef } from '../../image/file-view.js';
-import type { Unknown } from '../model.js';
+import { emptyResult, type CatalogResult, type Unknown } from '../model.js';
 
 export type ReadResult = { ok: true; text: string } | { ok: false; unknown: Unknown };
 
@@ -39,4 +39,20 @@ export async function readCapped(file: FileRef, maxBytes: number, tooLargeCode: 
       },
     };
   }
+}
+
+/**
+ * The whole `catalog` of a one-file format: {@link readCapped}, then `parse` over the text. A file that
+ * cannot be read yields a result whose only content is that Unknown.
+ * @example
+ * catalog: (file) => catalogCapped(file, 16 * MiB, 'CATALOG_PYTHON_METADATA_TOO_LARGE', parseCoreMetadata)
+ */
+export async function catalogCapped(
+  file: FileRef,
+  maxBytes: number,
+  tooLargeCode: string,
+  parse: (text: string, path: string) => CatalogResult,
+): Promise<CatalogResult> {
+  const r = await readCapped(file, maxBytes, tooLargeCode);
+  return r.ok ? parse(r.text, file.path) : { ...emptyResult(), unknowns: [r.unknown] };
 }

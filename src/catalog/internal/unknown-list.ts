@@ -38,6 +38,11 @@ export class UnknownList<C extends string = string> {
     }
   }
 
+  /** The scanned file these Unknowns are about. */
+  get path(): string {
+    return this.#path;
+  }
+
   get size(): number {
     return this.#items.length + this.#dropped;
   }

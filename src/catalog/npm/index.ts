@@ -6,7 +6,7 @@ import { isAppError } from '../../errors.js';
 import { MiB } from '../../image/limits.js';
 import type { FileRef, FileView } from '../../image/file-view.js';
 import type { CatalogContext, Cataloger } from '../cataloger.js';
-import { readCapped } from '../internal/read-capped.js';
+import { catalogCapped } from '../internal/read-capped.js';
 import { emptyResult, type CatalogResult } from '../model.js';
 import { LOCK_CATALOGER_ID, PACKAGE_JSON_CATALOGER_ID } from './package.js';
 import { parsePackageJson } from './parse-package-json.js';
@@ -41,8 +41,12 @@ export const npmPackageJson = {
     if (nesting > MAX_NODE_MODULES_NESTING) {
       return tooDeep(file.path, nesting);
     }
-    const r = await readCapped(file, MAX_PACKAGE_JSON_BYTES, 'CATALOG_NPM_PACKAGE_JSON_TOO_LARGE');
-    return r.ok ? parsePackageJson(r.text, file.path) : { ...emptyResult(), unknowns: [r.unknown] };
+    return catalogCapped(
+      file,
+      MAX_PACKAGE_JSON_BYTES,
+      'CATALOG_NPM_PACKAGE_JSON_TOO_LARGE',
+      parsePackageJson,
+    );
   },
 } satisfies Cataloger;
 
@@ -61,8 +65,7 @@ export const npmLock = {
   async catalog(file: FileRef, ctx: CatalogContext): Promise<CatalogResult> {
     const format = lockFileName(file.path);
     if (format === undefined || hasInstalledModules(ctx.view, dirnameOf(file.path))) return emptyResult();
-    const r = await readCapped(file, MAX_LOCK_BYTES, 'CATALOG_NPM_LOCK_TOO_LARGE');
-    return r.ok ? LOCK_PARSERS[format](r.text, file.path) : { ...emptyResult(), unknowns: [r.unknown] };
+    return catalogCapped(file, MAX_LOCK_BYTES, 'CATALOG_NPM_LOCK_TOO_LARGE', LOCK_PARSERS[format]);
   },
 } satisfies Cataloger;
 

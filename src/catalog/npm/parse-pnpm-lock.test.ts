@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LOCK_INVALID } from './parse-package-lock.js';
 import { parsePnpmKey, parsePnpmLock } from './parse-pnpm-lock.js';
+import { LOCK_PROJECT_PRODUCTION } from './testdata/lock-project-packages.js';
 
 const testdata = join(import.meta.dirname, 'testdata');
 const read = (rel: string) => readFile(join(testdata, rel), 'utf8');
@@ -11,27 +12,13 @@ const read = (rel: string) => readFile(join(testdata, rel), 'utf8');
 // testdata/lock-project/package.json locked by pnpm 7.33.7 (lockfile 5.4), 8.15.9 (6.0) and 9.15.9
 // (9.0) in testdata/generate-locks.sh. The dev dependency tweetnacl is left out; react-dom has a peer
 // suffix in every version (`_react@18.2.0`, `(react@18.2.0)`).
-const PRODUCTION = [
-  '@isaacs/string-locale-compare@1.1.0',
-  'is-buffer@1.1.6',
-  'is-number@3.0.0',
-  'is-number@7.0.0',
-  'js-tokens@4.0.0',
-  'kind-of@3.2.2',
-  'loose-envify@1.4.0',
-  'react-dom@18.2.0',
-  'react@18.2.0',
-  'repeat-string@1.6.1',
-  'scheduler@0.23.2',
-  'to-regex-range@2.1.1',
-];
 
 describe('parsePnpmLock', () => {
   for (const v of ['v5', 'v6', 'v9']) {
     it(`lockfile ${v}: production packages, peer suffixes removed`, async () => {
       const r = parsePnpmLock(await read(`pnpm-${v}/pnpm-lock.yaml`), '/app/pnpm-lock.yaml');
       assert.deepEqual(r.unknowns, []);
-      assert.deepEqual(r.packages.map((p) => `${p.name}@${p.version}`).sort(), PRODUCTION);
+      assert.deepEqual(r.packages.map((p) => `${p.name}@${p.version}`).sort(), LOCK_PROJECT_PRODUCTION);
       assert.ok(r.packages.some((p) => p.purl === 'pkg:npm/%40isaacs/string-locale-compare@1.1.0'));
     });
   }

@@ -8,10 +8,10 @@
  * from the importers' `dependencies`/`optionalDependencies` through `snapshots` are kept.
  * ref. https://github.com/pnpm/spec/tree/master/lockfile
  */
-import { parse as parseYaml } from 'yaml';
 import { ResultBuilder } from '../internal/language-package.js';
-import { isRecord, parseErrorMessage, stringField, type JsonRecord } from '../internal/json-shape.js';
+import { isRecord, stringField, type JsonRecord } from '../internal/json-shape.js';
 import type { CatalogResult } from '../model.js';
+import { parseLockYaml } from './lock-yaml.js';
 import { LOCK_CATALOGER_ID, npmPackage } from './package.js';
 import { LOCK_INVALID } from './parse-package-lock.js';
 
@@ -48,14 +48,9 @@ function stripPeerSuffix(s: string): string {
 /** @example parsePnpmLock(text, '/app/pnpm-lock.yaml').packages.map((p) => p.purl) */
 export function parsePnpmLock(text: string, path: string): CatalogResult {
   const out = new ResultBuilder();
-  let doc: unknown;
-  try {
-    // failsafe: every scalar stays a string, so versions like 1.10 keep their text
-    doc = parseYaml(text, { schema: 'failsafe' });
-  } catch (err) {
-    out.unknown(path, LOCK_INVALID, `${path} is not valid YAML: ${parseErrorMessage(err)}`);
-    return out.result();
-  }
+  const parsed = parseLockYaml(text, path, out);
+  if (parsed === undefined) return out.result();
+  const { doc } = parsed;
   const lockVersion = isRecord(doc) ? Number.parseFloat(String(doc.lockfileVersion)) : Number.NaN;
   if (!isRecord(doc) || Number.isNaN(lockVersion)) {
     out.unknown(path, LOCK_INVALID, `${path} has no lockfileVersion: not a pnpm lock file`);

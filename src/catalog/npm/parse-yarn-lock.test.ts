@@ -4,27 +4,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LOCK_INVALID } from './parse-package-lock.js';
 import { parseYarnLock } from './parse-yarn-lock.js';
+import { LOCK_PROJECT_DEV, LOCK_PROJECT_PRODUCTION } from './testdata/lock-project-packages.js';
 
 const testdata = join(import.meta.dirname, 'testdata');
 const read = (rel: string) => readFile(join(testdata, rel), 'utf8');
 
 // testdata/lock-project/package.json resolved by yarn 1.22.22 and yarn 4.9.1 (testdata/generate-locks.sh).
 // yarn.lock has no dev flag, so the dev dependency tweetnacl is part of the result.
-const LOCK_PROJECT = [
-  '@isaacs/string-locale-compare@1.1.0',
-  'is-buffer@1.1.6',
-  'is-number@3.0.0',
-  'is-number@7.0.0',
-  'js-tokens@4.0.0',
-  'kind-of@3.2.2',
-  'loose-envify@1.4.0',
-  'react-dom@18.2.0',
-  'react@18.2.0',
-  'repeat-string@1.6.1',
-  'scheduler@0.23.2',
-  'to-regex-range@2.1.1',
-  'tweetnacl@0.14.5',
-];
+const LOCK_PROJECT = [...LOCK_PROJECT_PRODUCTION, ...LOCK_PROJECT_DEV];
 
 describe('parseYarnLock', () => {
   for (const format of ['yarn-classic', 'yarn-berry']) {

@@ -7,10 +7,10 @@
  * ref. https://classic.yarnpkg.com/lang/en/docs/yarn-lock/, https://yarnpkg.com/protocols
  */
 import lockfile from '@yarnpkg/lockfile';
-import { parse as parseYaml } from 'yaml';
 import { ResultBuilder } from '../internal/language-package.js';
 import { isRecord, parseErrorMessage, stringField } from '../internal/json-shape.js';
 import type { CatalogResult } from '../model.js';
+import { parseLockYaml } from './lock-yaml.js';
 import { LOCK_CATALOGER_ID, npmPackage, parseNpmAlias } from './package.js';
 import { LOCK_INVALID } from './parse-package-lock.js';
 
@@ -71,14 +71,9 @@ function parseClassic(text: string, path: string): CatalogResult {
 
 function parseBerry(text: string, path: string): CatalogResult {
   const out = new ResultBuilder();
-  let doc: unknown;
-  try {
-    // failsafe: every scalar stays a string (`version: 1.10` must not become the number 1.1)
-    doc = parseYaml(text, { schema: 'failsafe' });
-  } catch (err) {
-    out.unknown(path, LOCK_INVALID, `${path} is not valid YAML: ${parseErrorMessage(err)}`);
-    return out.result();
-  }
+  const parsed = parseLockYaml(text, path, out);
+  if (parsed === undefined) return out.result();
+  const { doc } = parsed;
   if (!isRecord(doc)) {
     out.unknown(path, LOCK_INVALID, `${path} is not a yarn berry lock file (not a mapping)`);
     return out.result();

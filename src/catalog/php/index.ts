@@ -2,8 +2,8 @@
 import { MiB } from '../../image/limits.js';
 import type { FileRef } from '../../image/file-view.js';
 import type { CatalogContext, Cataloger } from '../cataloger.js';
-import { readCapped } from '../internal/read-capped.js';
-import { emptyResult, type CatalogResult } from '../model.js';
+import { catalogCapped } from '../internal/read-capped.js';
+import type { CatalogResult } from '../model.js';
 import { COMPOSER_CATALOGER_ID, parseComposerInstalled } from './parse-installed-json.js';
 
 /** Large applications' installed.json files are a few MiB. */
@@ -16,7 +16,11 @@ export const phpComposerInstalled = {
   tags: ['language', 'installed', 'composer'],
   wants: (path: string) => path.endsWith(INSTALLED_JSON),
   async catalog(file: FileRef, _ctx: CatalogContext): Promise<CatalogResult> {
-    const r = await readCapped(file, MAX_INSTALLED_JSON_BYTES, 'CATALOG_PHP_COMPOSER_INSTALLED_TOO_LARGE');
-    return r.ok ? parseComposerInstalled(r.text, file.path) : { ...emptyResult(), unknowns: [r.unknown] };
+    return catalogCapped(
+      file,
+      MAX_INSTALLED_JSON_BYTES,
+      'CATALOG_PHP_COMPOSER_INSTALLED_TOO_LARGE',
+      parseComposerInstalled,
+    );
   },
 } satisfies Cataloger;

@@ -5,8 +5,8 @@
 import { MiB } from '../../image/limits.js';
 import type { FileRef } from '../../image/file-view.js';
 import type { CatalogContext, Cataloger } from '../cataloger.js';
-import { readCapped } from '../internal/read-capped.js';
-import { emptyResult, type CatalogResult } from '../model.js';
+import { catalogCapped } from '../internal/read-capped.js';
+import type { CatalogResult } from '../model.js';
 import { parseCoreMetadata, PYTHON_CATALOGER_ID } from './parse-metadata.js';
 
 /** METADATA carries the long description (a README); a few MiB is already unusual. */
@@ -30,7 +30,6 @@ export const pythonInstalled = {
   tags: ['language', 'installed', 'pypi'],
   wants: isPythonMetadataPath,
   async catalog(file: FileRef, _ctx: CatalogContext): Promise<CatalogResult> {
-    const r = await readCapped(file, MAX_METADATA_BYTES, 'CATALOG_PYTHON_METADATA_TOO_LARGE');
-    return r.ok ? parseCoreMetadata(r.text, file.path) : { ...emptyResult(), unknowns: [r.unknown] };
+    return catalogCapped(file, MAX_METADATA_BYTES, 'CATALOG_PYTHON_METADATA_TOO_LARGE', parseCoreMetadata);
   },
 } satisfies Cataloger;

@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { DbItem, DbProblem, HeaderRecord } from './db-record.js';
 import { readBdb } from './read-bdb.js';
+import type { DbProblem } from './db-record.js';
+import { HEADERS, problems, records } from './testdata/header-blobs.js';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
 /** BerkeleyDB hash `Packages` made by db5.3_load from the real header blobs (testdata/README.md). */
 const PACKAGES = readFileSync(join(TESTDATA, 'Packages'));
 const PAGE = 4096;
-
-/** hnum → blob of testdata/headers/<hnum>-<name>.hdr. */
-const HEADERS = new Map(
-  readdirSync(join(TESTDATA, 'headers')).map((f) => [
-    Number(f.split('-')[0]),
-    readFileSync(join(TESTDATA, 'headers', f)),
-  ]),
-);
-
-const records = (items: DbItem[]): HeaderRecord[] =>
-  items.filter((i): i is HeaderRecord => i.kind === 'record');
-const problems = (items: DbItem[]): DbProblem[] => items.filter((i): i is DbProblem => i.kind === 'problem');
 
 function mutate(edit: (b: Buffer) => void, from: Buffer = PACKAGES): Buffer {
   const copy = Buffer.from(from);

@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { encodeNdbPackages } from '../../../test/helpers/rpmdb.js';
-import type { DbItem, DbProblem, HeaderRecord } from './db-record.js';
 import { adler32, readNdb } from './read-ndb.js';
+import type { DbProblem } from './db-record.js';
+import { HEADERS, problems, records } from './testdata/header-blobs.js';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
 /** NDB `Packages.db` written by test/helpers/rpmdb.ts from the real header blobs, with free slots and gaps. */
 const PACKAGES_DB = readFileSync(join(TESTDATA, 'Packages.db'));
-const HEADERS = new Map(
-  readdirSync(join(TESTDATA, 'headers')).map((f) => [
-    Number(f.split('-')[0]),
-    readFileSync(join(TESTDATA, 'headers', f)),
-  ]),
-);
 const BLOBS = [...HEADERS].map(([hnum, blob]) => ({ hnum, blob }));
-
-const records = (items: DbItem[]): HeaderRecord[] =>
-  items.filter((i): i is HeaderRecord => i.kind === 'record');
-const problems = (items: DbItem[]): DbProblem[] => items.filter((i): i is DbProblem => i.kind === 'problem');
 
 function mutate(edit: (b: Buffer) => void, from: Buffer = PACKAGES_DB): Buffer {
   const copy = Buffer.from(from);

@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type { DbItem, DbProblem, HeaderRecord } from './db-record.js';
 import { readSqlite } from './read-sqlite.js';
+import type { DbItem } from './db-record.js';
+import { HEADERS, problems, records } from './testdata/header-blobs.js';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
 /** rpmdb.sqlite as rpm 4.18 wrote it (WAL mode, all of rpm's index tables; testdata/README.md). */
 const RPMDB = readFileSync(join(TESTDATA, 'rpmdb.sqlite'));
-const HEADERS = new Map(
-  readdirSync(join(TESTDATA, 'headers')).map((f) => [
-    Number(f.split('-')[0]),
-    readFileSync(join(TESTDATA, 'headers', f)),
-  ]),
-);
-
-const records = (items: DbItem[]): HeaderRecord[] =>
-  items.filter((i): i is HeaderRecord => i.kind === 'record');
-const problems = (items: DbItem[]): DbProblem[] => items.filter((i): i is DbProblem => i.kind === 'problem');
 
 let work: string;
 before(async () => {

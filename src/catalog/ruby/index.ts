@@ -2,8 +2,8 @@
 import { MiB } from '../../image/limits.js';
 import type { FileRef } from '../../image/file-view.js';
 import type { CatalogContext, Cataloger } from '../cataloger.js';
-import { readCapped } from '../internal/read-capped.js';
-import { emptyResult, type CatalogResult } from '../model.js';
+import { catalogCapped } from '../internal/read-capped.js';
+import type { CatalogResult } from '../model.js';
 import { GEMSPEC_CATALOGER_ID, parseGemspec } from './parse-gemspec.js';
 
 /** Installed specs are stubs of a few KiB; the largest (long `files` lists) stay far below this. */
@@ -28,7 +28,6 @@ export const rubyGemspec = {
   tags: ['language', 'installed', 'gem'],
   wants: isInstalledGemspec,
   async catalog(file: FileRef, _ctx: CatalogContext): Promise<CatalogResult> {
-    const r = await readCapped(file, MAX_GEMSPEC_BYTES, 'CATALOG_RUBY_GEMSPEC_TOO_LARGE');
-    return r.ok ? parseGemspec(r.text, file.path) : { ...emptyResult(), unknowns: [r.unknown] };
+    return catalogCapped(file, MAX_GEMSPEC_BYTES, 'CATALOG_RUBY_GEMSPEC_TOO_LARGE', parseGemspec);
   },
 } satisfies Cataloger;

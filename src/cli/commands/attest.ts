@@ -8,12 +8,8 @@ import { AppError } from '../../errors.js';
 import { resolvePredicateType } from '../../attest/cosign/layout.js';
 import { provenanceFromEnv, SLSA_PROVENANCE_V1 } from '../../attest/provenance.js';
 import { attestImage } from '../../attest/sign.js';
-import {
-  addRegistryFlags,
-  loadSigningKey,
-  registryOptionsFromFlags,
-  type RegistryFlags,
-} from '../attest-flags.js';
+import { loadSigningKey } from '../attest-flags.js';
+import { addRegistryFlags, registryOptionsFromFlags, type RegistryFlags } from '../image-options.js';
 import { createOutput } from '../ui/output.js';
 
 interface AttestFlags extends RegistryFlags {

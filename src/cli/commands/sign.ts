@@ -5,12 +5,8 @@
 import type { Command } from 'commander';
 import { AppError } from '../../errors.js';
 import { signImage } from '../../attest/sign.js';
-import {
-  addRegistryFlags,
-  loadSigningKey,
-  registryOptionsFromFlags,
-  type RegistryFlags,
-} from '../attest-flags.js';
+import { loadSigningKey } from '../attest-flags.js';
+import { addRegistryFlags, registryOptionsFromFlags, type RegistryFlags } from '../image-options.js';
 import { createOutput } from '../ui/output.js';
 
 interface SignFlags extends RegistryFlags {

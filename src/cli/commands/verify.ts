@@ -6,12 +6,8 @@ import type { Command } from 'commander';
 import { AppError } from '../../errors.js';
 import { acceptedPredicateTypes } from '../../attest/cosign/layout.js';
 import { verifyImage } from '../../attest/verify.js';
-import {
-  addRegistryFlags,
-  readKeyFile,
-  registryOptionsFromFlags,
-  type RegistryFlags,
-} from '../attest-flags.js';
+import { readKeyFile } from '../attest-flags.js';
+import { addRegistryFlags, registryOptionsFromFlags, type RegistryFlags } from '../image-options.js';
 import { createOutput, paint } from '../ui/output.js';
 
 interface VerifyFlags extends RegistryFlags {

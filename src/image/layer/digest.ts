@@ -1,5 +1,7 @@
 /**
- * Digest verification while streaming: hash every byte that passes, compare at the end.
+ * Content digests, the single home of the digest primitives of image/: parsing `algorithm:hex`,
+ * hashing fully read bytes ({@link computeDigest}), and verification while streaming (hash every byte
+ * that passes, compare at the end). registry/digest.ts adds the registry's checks on top.
  * ref. https://github.com/opencontainers/image-spec/blob/main/descriptor.md#digests
  */
 import { createHash, type Hash } from 'node:crypto';
@@ -7,14 +9,19 @@ import { Transform, type TransformCallback } from 'node:stream';
 
 const SUPPORTED: Record<string, string> = { sha256: 'sha256', sha512: 'sha512' };
 
+/** `{algorithm, hex}` of a well-formed digest of an algorithm we can compute (sha256, sha512), else undefined. */
 export function parseDigest(digest: string): { algorithm: string; hex: string } | undefined {
   const m = /^([a-z0-9]+(?:[.+_-][a-z0-9]+)*):([a-f0-9]{32,128})$/.exec(digest);
   if (!m || SUPPORTED[m[1] ?? ''] === undefined) return undefined;
   return { algorithm: m[1]!, hex: m[2]! };
 }
 
-export function sha256Digest(data: Buffer | string): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+/**
+ * `sha256:<hex>` (or another supported algorithm) of `data`; a string is hashed as its UTF-8 bytes.
+ * @example computeDigest(manifestBytes) // 'sha256:…'
+ */
+export function computeDigest(data: Uint8Array | string, algorithm = 'sha256'): string {
+  return `${algorithm}:${createHash(algorithm).update(data).digest('hex')}`;
 }
 
 /** Counts and hashes bytes; `onEnd` receives the computed digest and byte count after the last byte. */

@@ -15,15 +15,22 @@ import { LimitStream } from './limit-stream.js';
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
 
-export interface TarEntry {
-  /** Entry name as stored in the tar (not normalised). */
-  name: string;
+/**
+ * The metadata a tar header gives every entry, kept as is by the squashed tree ({@link TarEntry},
+ * `TreeNode` and `FileRef` in file-view.ts, host entries of `dir:` sources).
+ */
+export interface EntryStat {
   type: EntryType;
   mode: number;
   size: number;
   uid: number;
   gid: number;
   mtime: number;
+}
+
+export interface TarEntry extends EntryStat {
+  /** Entry name as stored in the tar (not normalised). */
+  name: string;
   linkname?: string;
 }
 

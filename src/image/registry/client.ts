@@ -13,7 +13,8 @@ import { AppError } from '../../errors.js';
 import { defaultLimits, MiB } from '../limits.js';
 import type { RegistryOptions } from '../types.js';
 import { Authenticator, type Credentials } from './auth.js';
-import { assertDigest, computeDigest, isSupportedDigest } from './digest.js';
+import { computeDigest } from '../layer/digest.js';
+import { assertDigest, isSupportedDigest } from './digest.js';
 import { lookupDockerCredentials } from './docker-config.js';
 import {
   loginHint,
@@ -224,15 +225,7 @@ class HttpRegistryClient implements RegistryClient {
   }
 
   async getBlob(repo: string, digest: string, opts: CallOptions = {}): Promise<BlobResponse> {
-    assertDigestReference(digest);
-    const res = await this.#send({
-      method: 'GET',
-      path: `/v2/${repo}/blobs/${digest}`,
-      repo,
-      what: `blob ${digest}`,
-      ok: [200],
-      signal: opts.signal,
-    });
+    const res = await this.#requestBlob('GET', repo, digest, [200], opts);
     return blobResponse(res);
   }
 
@@ -250,30 +243,14 @@ class HttpRegistryClient implements RegistryClient {
   }
 
   async readBlob(repo: string, digest: string, maxBytes: number, opts: CallOptions = {}): Promise<Buffer> {
-    assertDigestReference(digest);
-    const res = await this.#send({
-      method: 'GET',
-      path: `/v2/${repo}/blobs/${digest}`,
-      repo,
-      what: `blob ${digest}`,
-      ok: [200],
-      signal: opts.signal,
-    });
+    const res = await this.#requestBlob('GET', repo, digest, [200], opts);
     const bytes = await readCapped(res, maxBytes, `blob ${digest} of ${this.host}/${repo}`);
     assertDigest(bytes, digest, `blob ${digest} of ${this.host}/${repo}`);
     return bytes;
   }
 
   async headBlob(repo: string, digest: string, opts: CallOptions = {}): Promise<BlobInfo | undefined> {
-    assertDigestReference(digest);
-    const res = await this.#send({
-      method: 'HEAD',
-      path: `/v2/${repo}/blobs/${digest}`,
-      repo,
-      what: `blob ${digest}`,
-      ok: [200, 404],
-      signal: opts.signal,
-    });
+    const res = await this.#requestBlob('HEAD', repo, digest, [200, 404], opts);
     await res.body.dump();
     if (res.statusCode === 404) return undefined;
     return { digest, size: Number(firstHeader(res.headers['content-length']) ?? -1) };
@@ -340,6 +317,28 @@ class HttpRegistryClient implements RegistryClient {
     if (this.#closed) return;
     this.#closed = true;
     await this.#agent.destroy();
+  }
+
+  /**
+   * `GET` or `HEAD` of `/v2/<repo>/blobs/<digest>`, shared by getBlob, readBlob and headBlob. The digest
+   * is checked against the digest grammar before it is spliced into the URL.
+   */
+  async #requestBlob(
+    method: 'GET' | 'HEAD',
+    repo: string,
+    digest: string,
+    ok: readonly number[],
+    opts: CallOptions,
+  ): Promise<Res> {
+    assertDigestReference(digest);
+    return this.#send({
+      method,
+      path: `/v2/${repo}/blobs/${digest}`,
+      repo,
+      what: `blob ${digest}`,
+      ok,
+      signal: opts.signal,
+    });
   }
 
   /** Sends with the known authorization; on a 401 answers the challenge and retries exactly once. */

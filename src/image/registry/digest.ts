@@ -1,17 +1,12 @@
 /**
- * Content digests of small, fully read documents (manifests, indexes, configs).
- * Layers are never hashed here: the layer walker verifies them while it streams.
+ * Digest checks of small, fully read documents (manifests, indexes, configs), on top of the
+ * primitives in layer/digest.ts. Layers are never hashed here: the layer walker verifies them while
+ * it streams.
  *
  * ref. https://github.com/opencontainers/image-spec/blob/main/descriptor.md#digests
  */
-import { createHash } from 'node:crypto';
 import { AppError } from '../../errors.js';
-import { parseDigest } from '../layer/digest.js';
-
-/** `sha256:<hex>` (or another supported algorithm) of `bytes`. */
-export function computeDigest(bytes: Uint8Array, algorithm = 'sha256'): string {
-  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
-}
+import { computeDigest, parseDigest } from '../layer/digest.js';
 
 /** True for a well-formed digest of an algorithm we can compute (sha256, sha512). */
 export function isSupportedDigest(digest: string): boolean {

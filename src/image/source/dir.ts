@@ -10,20 +10,14 @@ import { Readable } from 'node:stream';
 import { pack as tarPack } from 'tar-stream';
 import { AppError } from '../../errors.js';
 import type { FileView, TreeNode } from '../file-view.js';
-import type { LayerWalkStats } from '../layer/walker.js';
+import type { EntryStat, LayerWalkStats } from '../layer/walker.js';
 import type { Limits } from '../limits.js';
-import { sha256Digest } from '../layer/digest.js';
+import { computeDigest } from '../layer/digest.js';
 import type { Image, ImageSource, ResolveOptions } from '../types.js';
 
-interface HostEntry {
+interface HostEntry extends EntryStat {
   path: string;
   host: string;
-  type: TreeNode['type'];
-  mode: number;
-  size: number;
-  uid: number;
-  gid: number;
-  mtime: number;
   linkTarget?: string;
 }
 
@@ -153,7 +147,7 @@ export const dirSource = {
     const listing: string[] = [];
     for await (const e of walkHost(location, opts.limits))
       listing.push(`${e.path}\0${e.type}\0${e.size}\0${e.mode}\0${e.linkTarget ?? ''}`);
-    const digest = sha256Digest(listing.join('\n'));
+    const digest = computeDigest(listing.join('\n'));
     return {
       ref: `dir:${location}`,
       source: 'dir',

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { TarBlobStore, type BlobStore } from '../archive/blob-store.js';
 import { parseImageConfig } from '../config.js';
-import { sha256Digest } from '../layer/digest.js';
+import { computeDigest } from '../layer/digest.js';
 import { attachHistory } from '../history.js';
 import { familiarName, parseDockerReference } from '../ref.js';
 import { parseManifest } from '../manifest.js';
@@ -98,7 +98,7 @@ async function findManifestDigest(
     const bytes = await store.readSmall(path, max);
     const m = parseManifest(bytes, d.mediaType, `${store.name} ${d.digest}`);
     if (m.kind === 'manifest' && m.manifest.config.digest === configDigest)
-      return { digest: sha256Digest(bytes), mediaType: d.mediaType };
+      return { digest: computeDigest(bytes), mediaType: d.mediaType };
   }
   return undefined;
 }
@@ -113,7 +113,7 @@ export async function resolveFromArchive(
   const max = opts.limits.maxManifestBytes;
   const entry = chooseEntry(await readArchiveManifest(store, max), selector, store.name);
   const configBytes = await store.readSmall(entry.Config, max);
-  const configDigest = sha256Digest(configBytes);
+  const configDigest = computeDigest(configBytes);
   const named = /(?:^|\/)([a-f0-9]{64})(?:\.json)?$/.exec(entry.Config);
   if (named && `sha256:${named[1]}` !== configDigest) {
     throw new AppError(

@@ -5,7 +5,7 @@
 import { AppError } from '../../errors.js';
 import { type BlobStore, DirBlobStore, TarBlobStore } from '../archive/blob-store.js';
 import { parseImageConfig } from '../config.js';
-import { sha256Digest, parseDigest } from '../layer/digest.js';
+import { computeDigest, parseDigest } from '../layer/digest.js';
 import { attachHistory } from '../history.js';
 import { DEFAULT_PLATFORM, parseManifest, selectPlatform, type Index, type Manifest } from '../manifest.js';
 import { isLayerMediaType } from '../registry/media-types.js';
@@ -29,7 +29,7 @@ export async function readVerifiedBlob(
 ): Promise<Buffer> {
   const bytes = await store.readSmall(blobPath(desc.digest), max);
   const alg = parseDigest(desc.digest)!.algorithm;
-  const actual = alg === 'sha256' ? sha256Digest(bytes) : desc.digest;
+  const actual = alg === 'sha256' ? computeDigest(bytes) : desc.digest;
   if (actual !== desc.digest) {
     throw new AppError(
       'IMAGE_LAYER_DIGEST_MISMATCH',
