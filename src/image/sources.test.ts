@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, readFile, truncate, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile, readFile, truncate, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import {
   buildDockerArchive,
@@ -46,6 +48,16 @@ async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
   await assert.rejects(p, (err: unknown) => {
     assert.ok(isAppError(err), `expected AppError, got ${String(err)}`);
     assert.equal(err.code, code, err.message);
+    return true;
+  });
+}
+
+/** Like {@link expectCode}, and the message must mention every one of `parts`. */
+async function expectError(p: Promise<unknown>, code: string, ...parts: string[]): Promise<void> {
+  await assert.rejects(p, (err: unknown) => {
+    assert.ok(isAppError(err), `expected AppError, got ${String(err)}`);
+    assert.equal(err.code, code, err.message);
+    for (const part of parts) assert.ok(err.message.includes(part), `"${part}" not in: ${err.message}`);
     return true;
   });
 }
@@ -216,6 +228,208 @@ describe('oci layouts', () => {
     );
     await expectCode(openImage(`oci-layout:${dir}:old`, { limits }), 'IMAGE_SCHEMA1_UNSUPPORTED');
     await expectCode(openImage(`oci-layout:${dir}:weird`, { limits }), 'IMAGE_MEDIA_TYPE_UNSUPPORTED');
+  });
+});
+
+const sha512 = (bytes: Buffer): string => `sha512:${createHash('sha512').update(bytes).digest('hex')}`;
+const blobFile = (digest: string): string => `blobs/${digest.replace(':', '/')}`;
+
+async function writeBlob(dir: string, digest: string, bytes: Buffer): Promise<void> {
+  await mkdir(join(dir, 'blobs', digest.split(':')[0]!), { recursive: true });
+  await writeFile(join(dir, blobFile(digest)), bytes);
+}
+
+interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  annotations?: Record<string, string>;
+}
+
+/** Points the single image of `index.json` at a manifest with these bytes, named by `digest`. */
+async function setTopManifest(dir: string, digest: string, bytes: Buffer): Promise<void> {
+  const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
+  index.manifests[0] = { ...index.manifests[0]!, digest, size: bytes.length };
+  await writeFile(join(dir, 'index.json'), JSON.stringify(index));
+}
+
+/**
+ * Builds a single-image OCI layout at `dir` and re-names its manifest, config and layer blobs by their
+ * sha512 digests (the sha256 files are removed, so nothing can fall back to them).
+ */
+async function buildSha512Layout(dir: string, tag: string) {
+  await buildOciLayout(dir, { layers: layers(tag), tag: 'v1' });
+  const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
+  const top = index.manifests[0]!;
+  const manifest = JSON.parse(await readFile(join(dir, blobFile(top.digest)), 'utf8')) as {
+    config: Descriptor;
+    layers: Descriptor[];
+  };
+  const rename = async (d: Descriptor): Promise<Descriptor> => {
+    const bytes = await readFile(join(dir, blobFile(d.digest)));
+    const digest = sha512(bytes);
+    await writeBlob(dir, digest, bytes);
+    return { ...d, digest };
+  };
+  manifest.config = await rename(manifest.config);
+  manifest.layers = await Promise.all(manifest.layers.map(rename));
+  const manifestBytes = Buffer.from(JSON.stringify(manifest));
+  const manifestDigest = sha512(manifestBytes);
+  await writeBlob(dir, manifestDigest, manifestBytes);
+  await setTopManifest(dir, manifestDigest, manifestBytes);
+  await rm(join(dir, 'blobs', 'sha256'), { recursive: true });
+  return { manifest, manifestBytes, manifestDigest };
+}
+
+describe('digest algorithms', () => {
+  it('reads layouts, OCI archives and Docker archives whose blobs are named by sha512 digests', async () => {
+    const dir = join(work, 'sha512-ok');
+    const { manifest, manifestDigest } = await buildSha512Layout(dir, 'sha512');
+    assert.equal(await osRelease(`oci-layout:${dir}:v1`), 'ID=sha512\n');
+    const img = await openImage(`oci-layout:${dir}`, { limits });
+    assert.equal(img.digest, manifestDigest);
+    assert.equal(img.configDigest, manifest.config.digest);
+    assert.ok(img.layers.every((l) => l.digest.startsWith('sha512:')));
+    await img.close();
+    const tar = join(work, 'sha512-ok-oci.tar');
+    await ociLayoutToArchive(dir, tar);
+    assert.equal(await osRelease(`oci-archive:${tar}`), 'ID=sha512\n');
+
+    // Docker ≥ 25 style: manifest.json pointing into the OCI layout beside it.
+    await writeFile(
+      join(dir, 'manifest.json'),
+      JSON.stringify([
+        {
+          Config: blobFile(manifest.config.digest),
+          RepoTags: ['d25:1'],
+          Layers: manifest.layers.map((l) => blobFile(l.digest)),
+        },
+      ]),
+    );
+    const docker = join(work, 'sha512-ok-docker.tar');
+    await ociLayoutToArchive(dir, docker);
+    assert.equal(await osRelease(`docker-archive:${docker}`), 'ID=sha512\n');
+    const dimg = await openImage(`docker-archive:${docker}`, { limits });
+    assert.equal(dimg.configDigest, manifest.config.digest);
+    assert.equal(dimg.digest, manifestDigest);
+    await dimg.close();
+  });
+
+  it('rejects a sha512 blob whose content changed, naming the blob', async () => {
+    const dir = join(work, 'sha512-bad');
+    const { manifest, manifestBytes, manifestDigest } = await buildSha512Layout(dir, 'bad');
+    const ref = `oci-layout:${dir}:v1`;
+
+    // the manifest: same name, other bytes
+    const changed = Buffer.from(JSON.stringify({ ...manifest, annotations: { tampered: 'yes' } }));
+    await writeFile(join(dir, blobFile(manifestDigest)), changed);
+    await expectError(
+      openImage(ref, { limits }),
+      'IMAGE_DIGEST_MISMATCH',
+      blobFile(manifestDigest),
+      sha512(changed),
+    );
+    const tar = join(work, 'sha512-bad-oci.tar');
+    await ociLayoutToArchive(dir, tar);
+    await expectError(
+      openImage(`oci-archive:${tar}`, { limits }),
+      'IMAGE_DIGEST_MISMATCH',
+      blobFile(manifestDigest),
+    );
+    await writeFile(join(dir, blobFile(manifestDigest)), manifestBytes);
+
+    // the config
+    const configFile = join(dir, blobFile(manifest.config.digest));
+    const configBytes = await readFile(configFile);
+    await writeFile(configFile, Buffer.concat([configBytes, Buffer.from(' ')]));
+    await expectError(openImage(ref, { limits }), 'IMAGE_DIGEST_MISMATCH', blobFile(manifest.config.digest));
+
+    // ...and the same config through a Docker ≥ 25 archive's manifest.json
+    await writeFile(
+      join(dir, 'manifest.json'),
+      JSON.stringify([
+        {
+          Config: blobFile(manifest.config.digest),
+          RepoTags: null,
+          Layers: manifest.layers.map((l) => blobFile(l.digest)),
+        },
+      ]),
+    );
+    const docker = join(work, 'sha512-bad-docker.tar');
+    await ociLayoutToArchive(dir, docker);
+    await expectError(
+      openImage(`docker-archive:${docker}`, { limits }),
+      'IMAGE_DIGEST_MISMATCH',
+      blobFile(manifest.config.digest),
+    );
+    await rm(join(dir, 'manifest.json'));
+    await writeFile(configFile, configBytes);
+
+    // a layer: recompressed, so it still decompresses to the same tar but its stored bytes differ
+    const layer = manifest.layers[0]!;
+    const layerFile = join(dir, blobFile(layer.digest));
+    await writeFile(layerFile, gzipSync(gunzipSync(await readFile(layerFile)), { level: 1 }));
+    const img = await openImage(ref, { limits });
+    await expectError(squashImage(img, { limits }), 'IMAGE_LAYER_DIGEST_MISMATCH', layer.digest);
+    await img.close();
+  });
+
+  it('rejects digests of unsupported algorithms, naming the file and the digest', async () => {
+    const dir = join(work, 'unsupported');
+    const { manifest, manifestBytes, manifestDigest } = await buildSha512Layout(dir, 'unsupported');
+    const ref = `oci-layout:${dir}:v1`;
+
+    // index.json -> manifest by sha384 (well-formed, but not an algorithm Corral computes)
+    const sha384 = `sha384:${createHash('sha384').update(manifestBytes).digest('hex')}`;
+    await writeBlob(dir, sha384, manifestBytes);
+    await setTopManifest(dir, sha384, manifestBytes);
+    await expectError(openImage(ref, { limits }), 'IMAGE_MANIFEST_INVALID', `${dir}/index.json`, sha384);
+
+    // malformed: must never become a path
+    await setTopManifest(dir, 'sha512:../../../../etc/passwd', manifestBytes);
+    await expectError(openImage(ref, { limits }), 'IMAGE_MANIFEST_INVALID', `${dir}/index.json`, '../../');
+
+    // manifest -> config by md5
+    const md5 = `md5:${createHash('md5').update('x').digest('hex')}`;
+    const withMd5 = Buffer.from(JSON.stringify({ ...manifest, config: { ...manifest.config, digest: md5 } }));
+    await writeBlob(dir, sha512(withMd5), withMd5);
+    await setTopManifest(dir, sha512(withMd5), withMd5);
+    await expectError(openImage(ref, { limits }), 'IMAGE_MANIFEST_INVALID', blobFile(sha512(withMd5)), md5);
+
+    // manifest -> layer by sha1
+    const sha1 = `sha1:${createHash('sha1').update('x').digest('hex')}`;
+    const layerSha1 = {
+      ...manifest,
+      layers: [{ ...manifest.layers[0]!, digest: sha1 }, ...manifest.layers.slice(1)],
+    };
+    const withSha1 = Buffer.from(JSON.stringify(layerSha1));
+    await writeBlob(dir, sha512(withSha1), withSha1);
+    await setTopManifest(dir, sha512(withSha1), withSha1);
+    await expectError(openImage(ref, { limits }), 'IMAGE_MANIFEST_INVALID', blobFile(sha512(withSha1)), sha1);
+
+    // a Docker ≥ 25 archive's config named by an unknown algorithm
+    await setTopManifest(dir, manifestDigest, manifestBytes);
+    const configBytes = await readFile(join(dir, blobFile(manifest.config.digest)));
+    const md5Config = `md5:${createHash('md5').update(configBytes).digest('hex')}`;
+    await writeBlob(dir, md5Config, configBytes);
+    await writeFile(
+      join(dir, 'manifest.json'),
+      JSON.stringify([
+        {
+          Config: blobFile(md5Config),
+          RepoTags: null,
+          Layers: manifest.layers.map((l) => blobFile(l.digest)),
+        },
+      ]),
+    );
+    const docker = join(work, 'unsupported-docker.tar');
+    await ociLayoutToArchive(dir, docker);
+    await expectError(
+      openImage(`docker-archive:${docker}`, { limits }),
+      'IMAGE_MANIFEST_INVALID',
+      blobFile(md5Config),
+      md5Config,
+    );
   });
 });
 

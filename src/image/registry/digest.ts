@@ -13,15 +13,28 @@ export function isSupportedDigest(digest: string): boolean {
   return parseDigest(digest) !== undefined;
 }
 
+/** The hint of an unsupported or malformed digest. */
+export const UNSUPPORTED_DIGEST_HINT = 'Corral verifies sha256 and sha512 digests only';
+
+const REGISTRY_MISMATCH_HINT =
+  'the registry or a proxy served different content; retry, and report it if it persists';
+
 /**
- * Throws `IMAGE_DIGEST_MISMATCH` unless `bytes` hash to `expected`. `what` names the document and
- * where it came from (e.g. `manifest 1.0 of ghcr.io/org/app`).
+ * Throws `IMAGE_DIGEST_MISMATCH` unless `bytes` hash to `expected`, and `IMAGE_MANIFEST_INVALID` when
+ * `expected` is not a digest we can compute. `what` names the document and where it came from (e.g.
+ * `manifest 1.0 of ghcr.io/org/app`); `mismatchHint` replaces the registry-worded hint of a mismatch
+ * (local layouts and archives).
  */
-export function assertDigest(bytes: Uint8Array, expected: string, what: string): void {
+export function assertDigest(
+  bytes: Uint8Array,
+  expected: string,
+  what: string,
+  mismatchHint = REGISTRY_MISMATCH_HINT,
+): void {
   const parsed = parseDigest(expected);
   if (parsed === undefined) {
     throw new AppError('IMAGE_MANIFEST_INVALID', `${what}: unsupported or malformed digest "${expected}"`, {
-      hint: 'Corral verifies sha256 and sha512 digests only',
+      hint: UNSUPPORTED_DIGEST_HINT,
     });
   }
   const actual = computeDigest(bytes, parsed.algorithm);
@@ -29,9 +42,7 @@ export function assertDigest(bytes: Uint8Array, expected: string, what: string):
     throw new AppError(
       'IMAGE_DIGEST_MISMATCH',
       `${what}: content digest is ${actual}, expected ${expected}`,
-      {
-        hint: 'the registry or a proxy served different content; retry, and report it if it persists',
-      },
+      { hint: mismatchHint },
     );
   }
 }

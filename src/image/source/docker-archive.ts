@@ -12,6 +12,8 @@ import { computeDigest } from '../layer/digest.js';
 import { attachHistory } from '../history.js';
 import { familiarName, parseDockerReference } from '../ref.js';
 import { parseManifest } from '../manifest.js';
+import { assertDigest } from '../registry/digest.js';
+import { blobPath, LOCAL_MISMATCH_HINT, readVerifiedBlob } from './oci-layout.js';
 import type { Image, ImageSource, Layer, ResolveOptions } from '../types.js';
 
 const ArchiveManifest = z.array(
@@ -92,15 +94,27 @@ async function findManifestDigest(
     `${store.name}/index.json`,
   );
   if (parsed.kind !== 'index') return undefined;
+  const from = `${store.name}/index.json`;
   for (const d of parsed.index.manifests) {
-    const path = `blobs/${d.digest.replace(':', '/')}`;
-    if (!(await store.has(path))) continue;
-    const bytes = await store.readSmall(path, max);
+    if (!(await store.has(blobPath(d.digest, `${from}: manifest`)))) continue;
+    const bytes = await readVerifiedBlob(store, d, max, 'manifest', from);
     const m = parseManifest(bytes, d.mediaType, `${store.name} ${d.digest}`);
     if (m.kind === 'manifest' && m.manifest.config.digest === configDigest)
-      return { digest: computeDigest(bytes), mediaType: d.mediaType };
+      return { digest: d.digest, mediaType: d.mediaType };
   }
   return undefined;
+}
+
+/**
+ * The digest a config's file name claims: `blobs/<algorithm>/<hex>` (Docker ≥ 25; any algorithm, so that
+ * an unsupported one is rejected rather than skipped) or `<sha256 hex>.json` (classic archives);
+ * undefined for any other name.
+ */
+function configNameDigest(path: string): string | undefined {
+  const blob = /(?:^|\/)blobs\/([^/]+)\/([^/]+)$/.exec(path);
+  if (blob) return `${blob[1]}:${blob[2]}`;
+  const classic = /(?:^|\/)([a-f0-9]{64})(?:\.json)?$/.exec(path);
+  return classic ? `sha256:${classic[1]}` : undefined;
 }
 
 /** Builds the image from an opened archive; used by the daemon source on the `docker save` stream too. */
@@ -113,14 +127,11 @@ export async function resolveFromArchive(
   const max = opts.limits.maxManifestBytes;
   const entry = chooseEntry(await readArchiveManifest(store, max), selector, store.name);
   const configBytes = await store.readSmall(entry.Config, max);
-  const configDigest = computeDigest(configBytes);
-  const named = /(?:^|\/)([a-f0-9]{64})(?:\.json)?$/.exec(entry.Config);
-  if (named && `sha256:${named[1]}` !== configDigest) {
-    throw new AppError(
-      'IMAGE_LAYER_DIGEST_MISMATCH',
-      `${store.name}: config ${entry.Config} has content digest ${configDigest}`,
-    );
+  const named = configNameDigest(entry.Config);
+  if (named !== undefined) {
+    assertDigest(configBytes, named, `${store.name}: config ${entry.Config}`, LOCAL_MISMATCH_HINT);
   }
+  const configDigest = named ?? computeDigest(configBytes);
   const config = parseImageConfig(configBytes, `${ref} config`);
   const diffIds = config.rootfs.diff_ids;
   if (diffIds.length !== entry.Layers.length) {

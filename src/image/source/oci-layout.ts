@@ -5,40 +5,48 @@
 import { AppError } from '../../errors.js';
 import { type BlobStore, DirBlobStore, TarBlobStore } from '../archive/blob-store.js';
 import { parseImageConfig } from '../config.js';
-import { computeDigest, parseDigest } from '../layer/digest.js';
+import { parseDigest } from '../layer/digest.js';
 import { attachHistory } from '../history.js';
 import { DEFAULT_PLATFORM, parseManifest, selectPlatform, type Index, type Manifest } from '../manifest.js';
+import { assertDigest, UNSUPPORTED_DIGEST_HINT } from '../registry/digest.js';
 import { isLayerMediaType } from '../registry/media-types.js';
 import type { Descriptor, Image, ImageSource, Layer, ResolveOptions, SourceKind } from '../types.js';
 
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
 const CONTAINERD_NAME_ANNOTATION = 'io.containerd.image.name';
 
-export function blobPath(digest: string): string {
+/** A mismatch in a local layout or archive is corruption or tampering, not a transient fault. */
+export const LOCAL_MISMATCH_HINT = 'the layout or archive is corrupt or was tampered with; re-create it';
+
+/**
+ * `blobs/<algorithm>/<hex>` of a digest we can verify (sha256, sha512). Any other algorithm, or a
+ * malformed digest, is `IMAGE_MANIFEST_INVALID`; `where` names the file (and field) that referenced it.
+ */
+export function blobPath(digest: string, where: string): string {
   const d = parseDigest(digest);
-  if (!d) throw new AppError('IMAGE_MANIFEST_INVALID', `unsupported or malformed digest "${digest}"`);
+  if (!d) {
+    throw new AppError('IMAGE_MANIFEST_INVALID', `${where}: unsupported or malformed digest "${digest}"`, {
+      hint: UNSUPPORTED_DIGEST_HINT,
+    });
+  }
   return `blobs/${d.algorithm}/${d.hex}`;
 }
 
-/** Reads a small blob and checks its digest. */
+/**
+ * Reads a small blob and verifies it against its digest with the digest's own algorithm
+ * (`IMAGE_DIGEST_MISMATCH` naming the blob file). `from` names the file that referenced the blob; an
+ * unsupported algorithm is rejected before anything is read.
+ */
 export async function readVerifiedBlob(
   store: BlobStore,
   desc: Pick<Descriptor, 'digest'>,
   max: number,
   what: string,
+  from: string,
 ): Promise<Buffer> {
-  const bytes = await store.readSmall(blobPath(desc.digest), max);
-  const alg = parseDigest(desc.digest)!.algorithm;
-  const actual = alg === 'sha256' ? computeDigest(bytes) : desc.digest;
-  if (actual !== desc.digest) {
-    throw new AppError(
-      'IMAGE_LAYER_DIGEST_MISMATCH',
-      `${store.name}: ${what} ${desc.digest} has content digest ${actual}`,
-      {
-        hint: 'the layout is corrupt or was tampered with; re-create it',
-      },
-    );
-  }
+  const path = blobPath(desc.digest, `${from}: ${what}`);
+  const bytes = await store.readSmall(path, max);
+  assertDigest(bytes, desc.digest, `${store.name}/${path} (${what})`, LOCAL_MISMATCH_HINT);
   return bytes;
 }
 
@@ -123,17 +131,25 @@ export async function resolveFromLayout(
   const want = opts.platform ?? DEFAULT_PLATFORM;
   let desc = chooseDescriptor(index, selector, store.name) ?? selectPlatform(index, want, store.name);
   let indexDigest: string | undefined;
+  let from = `${store.name}/index.json`; // the file that references `desc`
   for (let depth = 0; ; depth++) {
-    const bytes = await readVerifiedBlob(store, desc, max, 'manifest');
+    const bytes = await readVerifiedBlob(store, desc, max, 'manifest', from);
+    const file = `${store.name}/${blobPath(desc.digest, from)}`;
     const parsed = parseManifest(bytes, desc.mediaType, `${store.name} manifest ${desc.digest}`);
     if (parsed.kind === 'manifest') {
       const tag = refName(desc) ?? selector;
       const repoTags = meta.repoTags.length > 0 ? meta.repoTags : tag && !tag.startsWith('@') ? [tag] : [];
-      return imageFromManifest(store, parsed.manifest, desc, opts, { ...meta, repoTags, indexDigest });
+      return imageFromManifest(store, parsed.manifest, desc, opts, {
+        ...meta,
+        repoTags,
+        indexDigest,
+        manifestFile: file,
+      });
     }
     if (depth >= 4) throw new AppError('IMAGE_MANIFEST_INVALID', `${store.name}: indexes nested too deeply`);
     indexDigest ??= desc.digest;
     desc = selectPlatform(parsed.index, want, `${store.name} index ${desc.digest}`);
+    from = file;
   }
 }
 
@@ -142,10 +158,16 @@ async function imageFromManifest(
   manifest: Manifest,
   desc: Descriptor,
   opts: ResolveOptions,
-  meta: LayoutImageMeta & { indexDigest: string | undefined },
+  meta: LayoutImageMeta & { indexDigest: string | undefined; manifestFile: string },
 ): Promise<Image> {
   const where = `${meta.ref} (${desc.digest})`;
-  const configBytes = await readVerifiedBlob(store, manifest.config, opts.limits.maxManifestBytes, 'config');
+  const configBytes = await readVerifiedBlob(
+    store,
+    manifest.config,
+    opts.limits.maxManifestBytes,
+    'config',
+    meta.manifestFile,
+  );
   const config = parseImageConfig(configBytes, where);
   const diffIds = config.rootfs.diff_ids;
   if (diffIds.length !== manifest.layers.length) {
@@ -161,7 +183,7 @@ async function imageFromManifest(
         `${where}: layer ${index} has unsupported media type "${l.mediaType}"`,
       );
     }
-    const path = blobPath(l.digest);
+    const path = blobPath(l.digest, `${meta.manifestFile}: layer ${index}`);
     return {
       index,
       digest: l.digest,
