@@ -14,6 +14,7 @@
  * while idle, and stopped after {@link IDLE_MS} without work or when the DB changes.
  */
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
 import type { Package } from '../catalog/model.js';
 import type { VulnStore } from '../vulndb/store.js';
@@ -117,6 +118,9 @@ export interface ParallelRunStats {
   workerChunks: number;
   /** CPU time of the workers whose `done` arrived before the run ended. */
   workerCpuMs: number;
+  /** Time this thread spent on its own chunks, and waiting for the workers' last ones. */
+  ownMs: number;
+  waitMs: number;
 }
 
 let lastRun: ParallelRunStats | undefined;
@@ -216,17 +220,26 @@ class MatchPool {
     }
     try {
       let here = 0;
+      const start = performance.now();
       for (let i = claimFront(claims); i >= 0; i = claimFront(claims)) {
         matchHere(i);
         here++;
       }
+      const own = performance.now();
       // every chunk is claimed now; those not matched here are the workers'
       while (here + received < chunks && !gaveUp) {
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
+      const waited = performance.now();
       for (let i = 0; i < chunks; i++) matchHere(i);
-      lastRun = { chunks, workerChunks: received, workerCpuMs: workerCpu };
+      lastRun = {
+        chunks,
+        workerChunks: received,
+        workerCpuMs: workerCpu,
+        ownMs: own - start,
+        waitMs: waited - own,
+      };
       return results as ChunkResult[];
     } finally {
       this.#onMessage = undefined;
