@@ -245,7 +245,8 @@ class MatchPool {
       this.#onMessage = undefined;
       this.#onExit = undefined;
       for (const w of live) if (w.alive) w.worker.unref();
-      this.#idle = setTimeout(() => void closeMatchWorkers(), IDLE_MS).unref();
+      // this pool's own timer: a newer pool (another DB) may have replaced it by then
+      this.#idle = setTimeout(() => void retire(this), IDLE_MS).unref();
     }
   }
 
@@ -301,6 +302,12 @@ export async function matchInParallel(
   // a concurrent scan (a server handling two requests) keeps to its own thread
   if (pool.busy) return packagesInChunks(packages, chunkSize).map((part) => session.matchChunk(part));
   return pool.run(session, scope, packages, chunkSize);
+}
+
+/** Stops `p`'s workers, and forgets it when it is still the current pool. */
+async function retire(p: MatchPool): Promise<void> {
+  if (pool === p) pool = undefined;
+  await p.close();
 }
 
 /** Stops the worker threads kept for later scans (tests, server shutdown); they also stop when idle. */
