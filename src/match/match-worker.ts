@@ -42,6 +42,7 @@ function open(): VulnStore | undefined {
     send({ type: 'refused', reason: `${db.file} is not the DB the scan reads (it was replaced)` });
     return undefined;
   }
+  send({ type: 'ready' });
   return store;
 }
 

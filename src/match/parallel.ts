@@ -67,6 +67,7 @@ export type FromMatchWorker =
       notComparable: Indexed<NotComparable>[];
     }
   | { type: 'done'; job: number; cpuMs: number | undefined }
+  | { type: 'ready' }
   | { type: 'refused'; reason: string }
   | { type: 'failed'; job: number; message: string };
 
@@ -110,6 +111,8 @@ export function dbIdentity(store: VulnStore): DbIdentity | undefined {
 interface PoolWorker {
   worker: Worker;
   alive: boolean;
+  /** Opened and checked the DB: takes work from now on. */
+  ready: boolean;
 }
 
 /** How the last parallel run went (benchmarks): chunks in all, chunks matched by workers, their CPU time. */
@@ -151,20 +154,42 @@ class MatchPool {
   #spawn(): void {
     const data: MatchWorkerData = { db: this.#db };
     const worker = startModuleWorker(new URL('./match-worker', import.meta.url), data);
-    const entry: PoolWorker = { worker, alive: true };
+    const entry: PoolWorker = { worker, alive: true, ready: false };
     worker.on('message', (m: FromMatchWorker) => {
       if (m.type === 'refused') entry.alive = false;
+      if (m.type === 'ready') entry.ready = true;
+      if (m.type === 'ready' || m.type === 'refused') this.#settled();
       this.#onMessage?.(entry, m);
     });
     const dead = (): void => {
       if (!entry.alive) return;
       entry.alive = false;
+      this.#settled();
       this.#onExit?.(entry);
     };
     worker.on('error', dead);
     worker.on('exit', dead);
     worker.unref();
     this.#workers.push(entry);
+  }
+
+  #readyWaiters: (() => void)[] = [];
+
+  #settled(): void {
+    if (this.#workers.some((w) => w.alive && !w.ready)) return;
+    for (const wake of this.#readyWaiters.splice(0)) wake();
+  }
+
+  /** Resolves when every worker is ready or gone, with the number of ready ones. */
+  async whenReady(): Promise<number> {
+    const pending = this.#workers.filter((w) => w.alive && !w.ready);
+    if (pending.length > 0) {
+      // referenced while awaited: the process must not exit under this promise
+      for (const w of pending) w.worker.ref();
+      await new Promise<void>((resolve) => this.#readyWaiters.push(resolve));
+      if (!this.busy) for (const w of pending) if (w.alive) w.worker.unref();
+    }
+    return this.#workers.filter((w) => w.alive && w.ready).length;
   }
 
   /** True while a scan runs on this pool (a second, concurrent scan runs on its own thread). */
@@ -293,15 +318,32 @@ export async function matchInParallel(
 ): Promise<ChunkResult[]> {
   const chunks = Math.ceil(packages.length / chunkSize);
   if (chunks > MAX_CHUNKS) throw new Error(`too many chunks for parallel matching: ${chunks}`);
+  const p = await poolFor(db, workers);
+  // a concurrent scan (a server handling two requests) keeps to its own thread
+  if (p.busy) return packagesInChunks(packages, chunkSize).map((part) => session.matchChunk(part));
+  return p.run(session, scope, packages, chunkSize);
+}
+
+/** The pool for `db` with at least `workers` live workers (a pool for another DB is stopped). */
+async function poolFor(db: DbIdentity, workers: number): Promise<MatchPool> {
   if (pool !== undefined && (pool.key !== poolKey(db) || pool.size < workers)) {
     const old = pool;
     pool = undefined;
     await old.close();
   }
-  pool ??= new MatchPool(db, workers);
-  // a concurrent scan (a server handling two requests) keeps to its own thread
-  if (pool.busy) return packagesInChunks(packages, chunkSize).map((part) => session.matchChunk(part));
-  return pool.run(session, scope, packages, chunkSize);
+  return (pool ??= new MatchPool(db, workers));
+}
+
+/**
+ * Starts the worker threads that large scans of `store` would use, ahead of the first scan (a server at
+ * start-up, tests), and resolves when they have opened and checked the DB: the number of ready workers
+ * (0 when scans of `store` stay on one thread).
+ */
+export async function startMatchWorkers(store: VulnStore, threads?: number): Promise<number> {
+  const workers = workersFor(PARALLEL_MIN_PACKAGES, threads);
+  const db = workers > 0 ? dbIdentity(store) : undefined;
+  if (db === undefined) return 0;
+  return (await poolFor(db, workers)).whenReady();
 }
 
 /** Stops `p`'s workers, and forgets it when it is still the current pool. */
