@@ -2,7 +2,8 @@
  * Matching on several threads: a large SBOM's chunks of packages are shared between the calling thread
  * and worker threads (`match-worker.ts`), each with its own read-only handle on the same vulndb file.
  * Matching is CPU-bound (SQLite reads, JSON decoding, version comparisons) and packages are
- * independent, so on two cores 5,000 packages take about 55% of the single-thread time.
+ * independent. On the 2-vCPU bench machine two threads take 75–85 % of the single-thread time (both
+ * threads slow down when they run together; README "Performance"); more cores gain more.
  *
  * Work sharing: chunks are claimed from one shared counter word, the calling thread from the front and
  * workers from the back ({@link claimFront}/{@link claimBack}), so nothing waits for a worker that is
