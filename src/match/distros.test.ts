@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Package } from '../catalog/model.js';
-import { SBOM_MODEL_VERSION, type Sbom } from '../sbom/model.js';
+import type { Sbom } from '../sbom/model.js';
 import { openVulnStore, type VulnStore } from '../vulndb/store.js';
 import { buildFixtureDb } from '../../test/support/fixture-vulndb.js';
+import { testSbom } from '../../test/support/test-sbom.js';
 import type { Finding, ScanResult } from './model.js';
 import { matchSbom } from './run.js';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
-const LAYER = 'sha256:' + 'c'.repeat(64);
 
 function pkg(p: Pick<Package, 'name' | 'version' | 'type' | 'purl'> & Partial<Package>): Package {
   return {
@@ -29,22 +29,7 @@ function pkg(p: Pick<Package, 'name' | 'version' | 'type' | 'purl'> & Partial<Pa
 }
 
 function sbomOf(packages: Package[], distro?: Sbom['distro']): Sbom {
-  return {
-    schemaVersion: SBOM_MODEL_VERSION,
-    image: {
-      ref: 'test',
-      repoTags: [],
-      repoDigests: [],
-      platform: 'linux/amd64',
-      layers: [{ index: 0, digest: LAYER, diffId: LAYER, createdBy: 'ADD rootfs.tar /' }],
-    },
-    ...(distro && { distro }),
-    packages,
-    relationships: [],
-    unknowns: [],
-    createdAt: '2026-01-01T00:00:00Z',
-    tool: { name: 'corral', version: 'test' },
-  };
+  return testSbom(packages, distro === undefined ? {} : { distro });
 }
 
 const ids = (r: ScanResult): string[] =>

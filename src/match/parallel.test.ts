@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Package } from '../catalog/model.js';
-import { SBOM_MODEL_VERSION, type Sbom } from '../sbom/model.js';
+import type { Sbom } from '../sbom/model.js';
 import { importPath } from '../vulndb/import.js';
 import { openVulnStore, type VulnStore } from '../vulndb/store.js';
 import { osvRecord } from '../../test/support/osv-corpus.js';
+import { testSbom } from '../../test/support/test-sbom.js';
 import {
   claimBack,
   claimFront,
@@ -60,22 +61,7 @@ function sbomOf(count: number): Sbom {
   }
   // one version no scheme can read: reported as not comparable, in package order
   packages.push({ ...packages[0]!, id: 'p-bad', version: 'not a version', purl: 'pkg:npm/pkg-0@bad' });
-  const layer = 'sha256:' + 'a'.repeat(64);
-  return {
-    schemaVersion: SBOM_MODEL_VERSION,
-    image: {
-      ref: 'test',
-      repoTags: [],
-      repoDigests: [],
-      platform: 'linux/amd64',
-      layers: [{ index: 0, digest: layer, diffId: layer, createdBy: 'COPY . /app' }],
-    },
-    packages,
-    relationships: [],
-    unknowns: [],
-    createdAt: '2026-01-01T00:00:00Z',
-    tool: { name: 'corral', version: 'test' },
-  };
+  return testSbom(packages);
 }
 
 describe('chunk claims', () => {

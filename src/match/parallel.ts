@@ -299,12 +299,6 @@ function rehydrate(
 
 let pool: MatchPool | undefined;
 
-function packagesInChunks(packages: readonly Package[], chunkSize: number): Package[][] {
-  const out: Package[][] = [];
-  for (let i = 0; i < packages.length; i += chunkSize) out.push(packages.slice(i, i + chunkSize));
-  return out;
-}
-
 /**
  * Matches `packages` in chunks on this thread and `workers` worker threads. Falls back to this thread
  * alone for whatever the workers cannot do.
@@ -321,7 +315,7 @@ export async function matchInParallel(
   if (chunks > MAX_CHUNKS) throw new Error(`too many chunks for parallel matching: ${chunks}`);
   const p = await poolFor(db, workers);
   // a concurrent scan (a server handling two requests) keeps to its own thread
-  if (p.busy) return packagesInChunks(packages, chunkSize).map((part) => session.matchChunk(part));
+  if (p.busy) return session.matchAll(packages, chunkSize);
   return p.run(session, scope, packages, chunkSize);
 }
 

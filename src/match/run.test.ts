@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Package } from '../catalog/model.js';
-import { SBOM_MODEL_VERSION, type Sbom } from '../sbom/model.js';
+import type { Sbom, SbomLayer } from '../sbom/model.js';
+import { testSbom } from '../../test/support/test-sbom.js';
 import { openVulnStore, type VulnStore } from '../vulndb/store.js';
 import { buildFixtureDb } from '../../test/support/fixture-vulndb.js';
 import type { Finding, ScanResult } from './model.js';
@@ -32,34 +33,16 @@ function pkg(d: Draft): Package {
   };
 }
 
+const LAYERS: SbomLayer[] = [
+  { index: 0, digest: BASE_LAYER, diffId: BASE_LAYER, createdBy: '/bin/sh -c #(nop) ADD file:abc in / ' },
+  { index: 1, digest: APP_LAYER, diffId: APP_LAYER, createdBy: 'COPY . /app # buildkit' },
+];
+
 function sbomOf(
   packages: Package[],
   distro: Sbom['distro'] = { id: 'debian', versionId: '12', codename: 'bookworm' },
 ): Sbom {
-  return {
-    schemaVersion: SBOM_MODEL_VERSION,
-    image: {
-      ref: 'test',
-      repoTags: [],
-      repoDigests: [],
-      platform: 'linux/amd64',
-      layers: [
-        {
-          index: 0,
-          digest: BASE_LAYER,
-          diffId: BASE_LAYER,
-          createdBy: '/bin/sh -c #(nop) ADD file:abc in / ',
-        },
-        { index: 1, digest: APP_LAYER, diffId: APP_LAYER, createdBy: 'COPY . /app # buildkit' },
-      ],
-    },
-    ...(distro && { distro }),
-    packages,
-    relationships: [],
-    unknowns: [],
-    createdAt: '2026-01-01T00:00:00Z',
-    tool: { name: 'corral', version: 'test' },
-  };
+  return testSbom(packages, { ...(distro && { distro }), layers: LAYERS });
 }
 
 const libssl3 = pkg({

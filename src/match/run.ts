@@ -77,7 +77,7 @@ export async function matchSbom(sbom: Sbom, store: VulnStore, opts: MatchOptions
   };
   const chunks =
     db === undefined
-      ? inChunks(sbom.packages).map((part) => session.matchChunk(part))
+      ? session.matchAll(sbom.packages, MATCH_CHUNK)
       : await matchInParallel(session, scope, sbom.packages, MATCH_CHUNK, db, workers);
   const findings: Finding[] = [];
   const notComparable: NotComparable[] = [];
@@ -174,6 +174,15 @@ export class MatchSession {
     return { findings, notComparable };
   }
 
+  /** Every package of `packages`, chunk by chunk on this thread. */
+  matchAll(packages: readonly Package[], chunkSize: number): ChunkResult[] {
+    const out: ChunkResult[] = [];
+    for (let i = 0; i < packages.length; i += chunkSize) {
+      out.push(this.matchChunk(packages.slice(i, i + chunkSize)));
+    }
+    return out;
+  }
+
   /** Reads the groups not read yet, in a few batched statements (one read per group cost ≈ 55 µs). */
   #readVulnerabilities(groupIds: readonly string[]): void {
     const missing = groupIds.filter((id) => !this.#vulns.has(id));
@@ -181,12 +190,6 @@ export class MatchSession {
     const got = this.#store.vulnerabilities(missing, { groupIds: true, details: false });
     for (const id of missing) this.#vulns.set(id, got.get(id));
   }
-}
-
-function inChunks(packages: readonly Package[]): Package[][] {
-  const out: Package[][] = [];
-  for (let i = 0; i < packages.length; i += MATCH_CHUNK) out.push(packages.slice(i, i + MATCH_CHUNK));
-  return out;
 }
 
 /** Package type → the matchers that ask about it, in registry order. */
